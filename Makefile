@@ -1,11 +1,12 @@
 # Front door. Each target calls one script under scripts/.
-.PHONY: all demo check tree tree-reset kernel tests export series-check vm-run clean help
+.PHONY: all demo check bench tree tree-reset kernel tests export series-check vm-run clean help
 
 all: kernel
 
 help:
 	@echo "make demo          build, boot, and run the demo in the guest"
 	@echo "make check         build, boot, and run every test (ends with 'N passed, N failed')"
+	@echo "make bench         build, boot, and compare the receive modes (build/bench/results.*)"
 	@echo "make tree          create build/linux (base + patches/linux)"
 	@echo "make tree-reset    throw build/linux away and re-create it"
 	@echo "make kernel        build the debug kernel into build/kbuild"
@@ -19,6 +20,9 @@ demo:
 
 check:
 	scripts/check $(FILTER)
+
+bench: kernel
+	scripts/bench
 
 tree:
 	scripts/tree

@@ -1,0 +1,698 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The benchmark's receiver: accept one TCP connection and receive it to the
+ * end with one of five receive modes, then print one line of measurements.
+ *
+ *   bench-rx -m MODE -p PORT [-n BYTES] [-b BUF] [-A AREA_MB] [-i IFACE -q QUEUE]
+ *
+ * MODE
+ *   epoll        epoll_wait() + recv() into a BUF byte buffer (the baseline)
+ *   tcp_zc       getsockopt(TCP_ZEROCOPY_RECEIVE) mapping page frags into a
+ *                BUF byte mmap() of the socket; what cannot be mapped is
+ *                copied (the copybuf of struct tcp_zerocopy_receive, then
+ *                recv() for the rest)
+ *   uring_recv   io_uring IORING_OP_RECV into a BUF byte buffer
+ *   zc_copy      io_uring IORING_OP_RECV_ZC, ifq registered with
+ *                ZCRX_REG_NODEV: the kernel copies every byte into the area
+ *   zc           io_uring IORING_OP_RECV_ZC, ifq bound to rx queue QUEUE of
+ *                IFACE: the NIC places the payload in the area
+ *
+ * Every mode checks the same sample of the stream against the bench
+ * pattern (bench.h): the first 256 bytes of every MiB of the stream and
+ * the first and last 8 bytes of every piece received, so a misplaced
+ * buffer is caught without making the benchmark about checking bytes.
+ *
+ * The measured interval runs from accept() to end of stream. The output
+ * line (key=value, all on one line):
+ *   mode bytes secs           what arrived and how long it took
+ *   rx_cpu                    this process's user + system CPU seconds
+ *                             (getrusage)
+ *   softirq softirq_ticks     softirq seconds of all CPUs (/proc/stat):
+ *                             estimated (see cpu_delta()), and as counted
+ *   all_cpu                   non-idle seconds of all CPUs (/proc/stat)
+ *   cqes                      completions (io_uring modes; 0 otherwise)
+ *   copied zc                 bytes copied into the receiver's memory and
+ *                             bytes that arrived without a copy (-1: the
+ *                             kernel does not say)
+ *   verified                  bytes checked against the pattern
+ * Exits 1 on any error, a corrupt sample or a short stream (-n).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/tcp.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include "liburing.h"
+#include "bench.h"
+
+#define MIB			(1ULL << 20)
+#define SAMPLE_LEN		256
+#define EDGE_LEN		8
+#define CQ_ENTRIES		4096
+#define MAX_RQ_ENTRIES		32768
+
+enum mode { M_EPOLL, M_TCP_ZC, M_URING_RECV, M_ZC_COPY, M_ZC };
+static const char *const mode_names[] = {
+	[M_EPOLL] = "epoll", [M_TCP_ZC] = "tcp_zc", [M_URING_RECV] = "uring_recv",
+	[M_ZC_COPY] = "zc_copy", [M_ZC] = "zc",
+};
+
+struct opts {
+	enum mode mode;
+	int port;
+	unsigned long long expect;
+	size_t buf_len;
+	size_t area_len;
+	const char *ifname;
+	long queue;
+};
+
+struct result {
+	unsigned long long bytes, cqes, verified;
+	long long copied, zc;
+};
+
+static size_t page_size;
+
+static void fail(const char *what)
+{
+	fprintf(stderr, "bench-rx: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static void fail_err(const char *what, int err)
+{
+	fprintf(stderr, "bench-rx: %s: %s\n", what, strerror(err));
+	exit(1);
+}
+
+static void check(const uint8_t *p, size_t len, uint64_t off, struct result *r)
+{
+	for (size_t k = 0; k < len; k++) {
+		if (p[k] != bench_byte(off + k)) {
+			fprintf(stderr, "bench-rx: corrupt byte at stream offset %llu: "
+				"0x%02x, expected 0x%02x\n", (unsigned long long)(off + k),
+				p[k], bench_byte(off + k));
+			exit(1);
+		}
+	}
+	r->verified += len;
+}
+
+/* Check the sample of stream bytes [off, off + len) that p holds. */
+static void verify(const uint8_t *p, size_t len, uint64_t off, struct result *r)
+{
+	uint64_t end = off + len;
+
+	if (!len)
+		return;
+	for (uint64_t w = off & ~(MIB - 1); w < end; w += MIB) {
+		uint64_t lo = w > off ? w : off;
+		uint64_t hi = w + SAMPLE_LEN < end ? w + SAMPLE_LEN : end;
+
+		if (lo < hi)
+			check(p + (lo - off), hi - lo, lo, r);
+	}
+	check(p, len < EDGE_LEN ? len : EDGE_LEN, off, r);
+	if (len > EDGE_LEN)
+		check(p + len - EDGE_LEN, EDGE_LEN, end - EDGE_LEN, r);
+}
+
+#define MAX_CPUS		256
+
+/* The per-CPU lines of /proc/stat, in USER_HZ ticks. */
+struct cpu_stat {
+	int n;
+	unsigned long long busy[MAX_CPUS], idle[MAX_CPUS], sirq[MAX_CPUS];
+};
+
+static void read_stat(struct cpu_stat *st)
+{
+	unsigned long long user, nice, sys, idle, iowait, irq, sirq, steal;
+	char line[512];
+	FILE *f = fopen("/proc/stat", "r");
+	int cpu;
+
+	if (!f)
+		fail("/proc/stat");
+	st->n = 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu", &cpu,
+			   &user, &nice, &sys, &idle, &iowait, &irq, &sirq, &steal) != 9)
+			continue;
+		if (cpu < 0 || cpu >= MAX_CPUS)
+			continue;
+		st->busy[cpu] = user + nice + sys + irq + sirq + steal;
+		st->idle[cpu] = idle + iowait;
+		st->sirq[cpu] = sirq;
+		if (cpu >= st->n)
+			st->n = cpu + 1;
+	}
+	fclose(f);
+	if (!st->n) {
+		fprintf(stderr, "bench-rx: no per-CPU lines in /proc/stat\n");
+		exit(1);
+	}
+}
+
+/*
+ * CPU time of all CPUs over an interval of 'secs' seconds. Busy time is
+ * sampled by the tick (no IRQ_TIME_ACCOUNTING) and a TCG guest loses many
+ * ticks, while idle time is measured (NO_HZ): so a CPU's busy time is the
+ * interval less its idle time, and its softirq time the softirq share of
+ * the busy ticks applied to that. Also returns the raw softirq ticks.
+ */
+static void cpu_delta(const struct cpu_stat *a, const struct cpu_stat *b, double secs,
+		      double *busy, double *softirq, double *softirq_ticks)
+{
+	double hz = (double)sysconf(_SC_CLK_TCK);
+
+	*busy = *softirq = *softirq_ticks = 0;
+	for (int c = 0; c < a->n && c < b->n; c++) {
+		double idle = (b->idle[c] - a->idle[c]) / hz;
+		double bt = (double)(b->busy[c] - a->busy[c]);
+		double st = (double)(b->sirq[c] - a->sirq[c]);
+		double cb = secs > idle ? secs - idle : 0;
+
+		*busy += cb;
+		*softirq_ticks += st / hz;
+		if (bt > 0)
+			*softirq += cb * st / bt;
+	}
+}
+
+static double proc_cpu(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void *alloc(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		fail("mmap");
+	return p;
+}
+
+static void set_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK))
+		fail("fcntl O_NONBLOCK");
+}
+
+static int epoll_for(int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int ep = epoll_create1(0);
+
+	if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev))
+		fail("epoll");
+	return ep;
+}
+
+static void wait_readable(int ep)
+{
+	struct epoll_event ev;
+
+	if (epoll_wait(ep, &ev, 1, -1) < 0 && errno != EINTR)
+		fail("epoll_wait");
+}
+
+/*
+ * One non-blocking recv() into buf. Returns false at end of stream;
+ * waits for data when there is none.
+ */
+static bool recv_some(int fd, int ep, uint8_t *buf, size_t len, struct result *r)
+{
+	ssize_t n = recv(fd, buf, len, MSG_DONTWAIT);
+
+	if (n > 0) {
+		verify(buf, n, r->bytes, r);
+		r->bytes += n;
+		r->copied += n;
+		return true;
+	}
+	if (n == 0)
+		return false;
+	if (errno == EAGAIN)
+		wait_readable(ep);
+	else if (errno != EINTR)
+		fail("recv");
+	return true;
+}
+
+static void rx_epoll(int fd, const struct opts *o, struct result *r)
+{
+	uint8_t *buf = alloc(o->buf_len);
+	int ep = epoll_for(fd);
+
+	set_nonblock(fd);
+	while (recv_some(fd, ep, buf, o->buf_len, r))
+		;
+	close(ep);
+}
+
+/*
+ * TCP_ZEROCOPY_RECEIVE maps whole, page aligned page frags of the receive
+ * queue into a mapping of the socket. Data that cannot be mapped is copied:
+ * up to a page less one byte of it through the copybuf (the stragglers after
+ * the mapped part, or all of the queue when that is smaller than a page),
+ * the rest, which the kernel reports in recv_skip_hint, with recv().
+ */
+static void rx_tcp_zc(int fd, const struct opts *o, struct result *r)
+{
+	uint8_t *buf = alloc(o->buf_len);
+	int ep = epoll_for(fd);
+	void *map;
+
+	set_nonblock(fd);
+	map = mmap(NULL, o->buf_len, PROT_READ, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		fail("mmap of the socket for TCP_ZEROCOPY_RECEIVE");
+	r->zc = 0;
+	for (;;) {
+		struct tcp_zerocopy_receive zc = {
+			.address = (uintptr_t)map,
+			.length = (__u32)o->buf_len,
+			.copybuf_address = (uintptr_t)buf,
+			.copybuf_len = (__s32)(page_size - 1),
+		};
+		socklen_t zlen = sizeof(zc);
+		bool progress = false;
+
+		if (getsockopt(fd, IPPROTO_TCP, TCP_ZEROCOPY_RECEIVE, &zc, &zlen)) {
+			/* EIO: nothing queued and the peer closed */
+			if (errno != EIO && errno != EINTR)
+				fail("getsockopt TCP_ZEROCOPY_RECEIVE");
+			zc.length = 0;
+			zc.copybuf_len = 0;
+			zc.recv_skip_hint = 0;
+		}
+		if (zc.err)
+			fail_err("TCP_ZEROCOPY_RECEIVE: socket error", -zc.err);
+		if (zc.copybuf_len < 0)
+			fail_err("TCP_ZEROCOPY_RECEIVE copybuf", -zc.copybuf_len);
+		if (zc.length) {
+			verify(map, zc.length, r->bytes, r);
+			r->bytes += zc.length;
+			r->zc += zc.length;
+			progress = true;
+		}
+		if (zc.copybuf_len > 0) {
+			verify(buf, zc.copybuf_len, r->bytes, r);
+			r->bytes += zc.copybuf_len;
+			r->copied += zc.copybuf_len;
+			progress = true;
+		}
+		if (zc.recv_skip_hint) {
+			size_t n = zc.recv_skip_hint < o->buf_len ?
+				   zc.recv_skip_hint : o->buf_len;
+
+			if (!recv_some(fd, ep, buf, n, r))
+				break;
+			progress = true;
+		}
+		/* nothing queued: wait, or find the end of the stream */
+		if (!progress && !recv_some(fd, ep, buf, o->buf_len, r))
+			break;
+	}
+	munmap(map, o->buf_len);
+	close(ep);
+}
+
+static void ring_setup(struct io_uring *ring, bool cqe32)
+{
+	struct io_uring_params p = { };
+	int ret;
+
+	/* the same ring for every io_uring mode; RECV_ZC needs these flags */
+	p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |
+		  IORING_SETUP_CQSIZE;
+	if (cqe32)
+		p.flags |= IORING_SETUP_CQE32;
+	p.cq_entries = CQ_ENTRIES;
+	ret = io_uring_queue_init_params(64, ring, &p);
+	if (ret)
+		fail_err("io_uring_queue_init_params (needs DEFER_TASKRUN and CQE32 rings)",
+			 -ret);
+}
+
+static struct io_uring_sqe *get_sqe(struct io_uring *ring)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+	if (!sqe) {
+		io_uring_submit(ring);
+		sqe = io_uring_get_sqe(ring);
+		if (!sqe) {
+			fprintf(stderr, "bench-rx: no free SQE\n");
+			exit(1);
+		}
+	}
+	return sqe;
+}
+
+static void wait_cqe(struct io_uring *ring)
+{
+	int ret = io_uring_submit_and_wait(ring, 1);
+
+	if (ret < 0 && ret != -EINTR)
+		fail_err("io_uring_submit_and_wait", -ret);
+}
+
+static void rx_uring_recv(struct io_uring *ring, int fd, const struct opts *o,
+			  struct result *r)
+{
+	uint8_t *buf = alloc(o->buf_len);
+	bool done = false;
+
+	io_uring_prep_recv(get_sqe(ring), fd, buf, o->buf_len, 0);
+	while (!done) {
+		struct io_uring_cqe *cqe;
+		unsigned head, seen = 0;
+
+		wait_cqe(ring);
+		io_uring_for_each_cqe(ring, head, cqe) {
+			int res = cqe->res;
+
+			seen++;
+			r->cqes++;
+			if (res == 0) {
+				done = true;
+				break;
+			}
+			if (res < 0 && res != -EINTR && res != -EAGAIN)
+				fail_err("IORING_OP_RECV", -res);
+			if (res > 0) {
+				verify(buf, res, r->bytes, r);
+				r->bytes += res;
+				r->copied += res;
+			}
+			io_uring_prep_recv(get_sqe(ring), fd, buf, o->buf_len, 0);
+		}
+		io_uring_cq_advance(ring, seen);
+	}
+}
+
+/* "copy bytes:" and "zc bytes:" of the ring's fdinfo; -1 when absent */
+static void zcrx_counters(int ring_fd, struct result *r)
+{
+	char path[64], line[256];
+	unsigned long long v;
+	FILE *f;
+
+	r->copied = r->zc = -1;
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", ring_fd);
+	f = fopen(path, "r");
+	if (!f)
+		fail(path);
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " copy bytes: %llu", &v) == 1)
+			r->copied = (long long)v;
+		else if (sscanf(line, " zc bytes: %llu", &v) == 1)
+			r->zc = (long long)v;
+	}
+	fclose(f);
+}
+
+struct zcrx {
+	struct io_uring_zcrx_ifq_reg reg;
+	struct io_uring_zcrx_area_reg area_reg;
+	struct io_uring_region_desc region;
+	struct io_uring_zcrx_rq rq;
+	uint8_t *area;
+};
+
+static void zcrx_register(struct io_uring *ring, const struct opts *o,
+			  struct zcrx *z)
+{
+	unsigned entries = (unsigned)(o->area_len / page_size);
+	size_t rq_len;
+	void *rq_mem;
+	int ret;
+
+	z->area = alloc(o->area_len);
+	/* head, tail and one entry per area page (every buffer we can hold) */
+	rq_len = (entries * sizeof(struct io_uring_zcrx_rqe) + 2 * page_size - 1) &
+		 ~(page_size - 1);
+	rq_mem = alloc(rq_len);
+	z->area_reg.addr = (uintptr_t)z->area;
+	z->area_reg.len = o->area_len;
+	z->region.user_addr = (uintptr_t)rq_mem;
+	z->region.size = rq_len;
+	z->region.flags = IORING_MEM_REGION_TYPE_USER;
+	z->reg.rq_entries = entries;
+	z->reg.area_ptr = (uintptr_t)&z->area_reg;
+	z->reg.region_ptr = (uintptr_t)&z->region;
+	if (o->mode == M_ZC_COPY) {
+		z->reg.flags = ZCRX_REG_NODEV;
+	} else {
+		z->reg.if_idx = if_nametoindex(o->ifname);
+		if (!z->reg.if_idx)
+			fail(o->ifname);
+		z->reg.if_rxq = (__u32)o->queue;
+	}
+	ret = io_uring_register_ifq(ring, &z->reg);
+	if (ret) {
+		fprintf(stderr, "bench-rx: io_uring_register_ifq (%s): %s\n",
+			o->mode == M_ZC_COPY ? "ZCRX_REG_NODEV" : o->ifname,
+			strerror(-ret));
+		if (o->mode == M_ZC && (ret == -EINVAL || ret == -EOPNOTSUPP))
+			fprintf(stderr, "  %s needs tcp-data-split on and a driver with "
+				"queue restarts and zero copy receive support\n",
+				o->ifname);
+		exit(1);
+	}
+	io_uring_zcrx_rq_init(&z->rq, rq_mem, &z->reg);
+}
+
+static void rx_zc(struct io_uring *ring, struct zcrx *z, int fd, struct result *r)
+{
+	bool done = false;
+
+	io_uring_prep_recv_zc(get_sqe(ring), fd, z->reg.zcrx_id, 0, 0);
+	while (!done) {
+		struct io_uring_cqe *cqe;
+		unsigned head, seen = 0;
+
+		wait_cqe(ring);
+		io_uring_for_each_cqe(ring, head, cqe) {
+			int res = cqe->res;
+
+			seen++;
+			r->cqes++;
+			if (res > 0) {
+				__u64 off = io_uring_cqe_zcrx(cqe)->off & ~IORING_ZCRX_AREA_MASK;
+				struct io_uring_zcrx_rqe *rqe;
+
+				verify(z->area + off, res, r->bytes, r);
+				r->bytes += res;
+				/* one refill entry per area page: never full */
+				rqe = io_uring_zcrx_rq_get_rqe(&z->rq);
+				if (!rqe) {
+					fprintf(stderr, "bench-rx: refill queue full\n");
+					exit(1);
+				}
+				rqe->off = off | z->area_reg.rq_area_token;
+				rqe->len = (__u32)res;
+				rqe->__pad = 0;
+			}
+			if (cqe->flags & IORING_CQE_F_MORE)
+				continue;
+			if (res == 0) {
+				done = true;
+				break;
+			}
+			if (res < 0 && res != -ENOSPC && res != -EINTR && res != -EAGAIN) {
+				/* out of buffers: make the kernel take back returns */
+				if (res == -ENOMEM || res == -ENOBUFS) {
+					struct zcrx_ctrl ctrl = {
+						.zcrx_id = z->reg.zcrx_id,
+						.op = ZCRX_CTRL_FLUSH_RQ,
+					};
+
+					io_uring_zcrx_rq_commit(&z->rq);
+					io_uring_register_zcrx_ctrl(ring, &ctrl);
+				} else {
+					fail_err("IORING_OP_RECV_ZC", -res);
+				}
+			}
+			/* the multishot request ended (CQ overflow, ...): re-arm */
+			io_uring_prep_recv_zc(get_sqe(ring), fd, z->reg.zcrx_id, 0, 0);
+		}
+		io_uring_cq_advance(ring, seen);
+		io_uring_zcrx_rq_commit(&z->rq);
+	}
+}
+
+static int listen_on(int port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+				  .sin_addr.s_addr = htonl(INADDR_ANY) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+	if (fd < 0)
+		fail("socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 1))
+		fail("bind/listen");
+	return fd;
+}
+
+static void usage(const char *prog)
+{
+	fprintf(stderr, "usage: %s -m epoll|tcp_zc|uring_recv|zc_copy|zc -p PORT [-n BYTES]\n"
+		"          [-b BUF_BYTES] [-A AREA_MB] [-i IFACE -q QUEUE]\n"
+		"  zc needs -i and -q; see the top of bench/bench-rx.c\n", prog);
+	exit(2);
+}
+
+static unsigned long long num(const char *prog, const char *s)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || s[0] == '-') {
+		fprintf(stderr, "%s: bad number '%s'\n", prog, s);
+		usage(prog);
+	}
+	return v;
+}
+
+static void parse_opts(int argc, char **argv, struct opts *o)
+{
+	int opt, m = -1;
+
+	o->port = 0;
+	o->expect = 0;
+	o->buf_len = 256 << 10;
+	o->area_len = 64 * MIB;
+	o->ifname = NULL;
+	o->queue = -1;
+	while ((opt = getopt(argc, argv, "m:p:n:b:A:i:q:")) != -1) {
+		switch (opt) {
+		case 'm':
+			for (unsigned i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++)
+				if (!strcmp(optarg, mode_names[i]))
+					m = (int)i;
+			if (m < 0) {
+				fprintf(stderr, "%s: unknown mode '%s'\n", argv[0], optarg);
+				usage(argv[0]);
+			}
+			break;
+		case 'p': o->port = (int)num(argv[0], optarg); break;
+		case 'n': o->expect = num(argv[0], optarg); break;
+		case 'b': o->buf_len = num(argv[0], optarg); break;
+		case 'A': o->area_len = num(argv[0], optarg) * MIB; break;
+		case 'i': o->ifname = optarg; break;
+		case 'q': o->queue = (long)num(argv[0], optarg); break;
+		default: usage(argv[0]);
+		}
+	}
+	if (m < 0 || o->port <= 0 || o->port > 65535 || optind != argc)
+		usage(argv[0]);
+	o->mode = (enum mode)m;
+	if (o->mode == M_ZC && (!o->ifname || o->queue < 0)) {
+		fprintf(stderr, "%s: mode zc needs -i IFACE -q QUEUE\n", argv[0]);
+		usage(argv[0]);
+	}
+	if (!o->buf_len || o->buf_len % page_size || o->buf_len > (1U << 30)) {
+		fprintf(stderr, "%s: -b must be a multiple of %zu, at most 1 GiB\n",
+			argv[0], page_size);
+		exit(2);
+	}
+	if (!o->area_len || o->area_len / page_size > MAX_RQ_ENTRIES) {
+		fprintf(stderr, "%s: -A must be 1..%zu MiB\n", argv[0],
+			(size_t)(MAX_RQ_ENTRIES * page_size / MIB));
+		exit(2);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct result r = { 0 };
+	double t0, cpu0, t1, cpu1, busy, sirq, sirq_ticks;
+	struct cpu_stat st0, st1;
+	struct io_uring ring;
+	struct zcrx z = { 0 };
+	bool uring;
+	struct opts o;
+	int lfd, fd;
+
+	page_size = (size_t)sysconf(_SC_PAGESIZE);
+	parse_opts(argc, argv, &o);
+	uring = o.mode == M_URING_RECV || o.mode == M_ZC_COPY || o.mode == M_ZC;
+
+	/* everything that is not receiving happens before the peer connects */
+	if (uring)
+		ring_setup(&ring, o.mode != M_URING_RECV);
+	if (o.mode == M_ZC_COPY || o.mode == M_ZC)
+		zcrx_register(&ring, &o, &z);
+	lfd = listen_on(o.port);
+	fd = accept(lfd, NULL, NULL);
+	if (fd < 0)
+		fail("accept");
+
+	t0 = now();
+	cpu0 = proc_cpu();
+	read_stat(&st0);
+	switch (o.mode) {
+	case M_EPOLL: rx_epoll(fd, &o, &r); break;
+	case M_TCP_ZC: rx_tcp_zc(fd, &o, &r); break;
+	case M_URING_RECV: rx_uring_recv(&ring, fd, &o, &r); break;
+	case M_ZC_COPY:
+	case M_ZC: rx_zc(&ring, &z, fd, &r); break;
+	}
+	t1 = now();
+	cpu1 = proc_cpu();
+	read_stat(&st1);
+	cpu_delta(&st0, &st1, t1 - t0, &busy, &sirq, &sirq_ticks);
+
+	if (o.mode == M_ZC_COPY || o.mode == M_ZC)
+		zcrx_counters(ring.ring_fd, &r);
+	printf("mode=%s bytes=%llu secs=%.6f rx_cpu=%.3f softirq=%.3f softirq_ticks=%.2f "
+	       "all_cpu=%.3f cqes=%llu copied=%lld zc=%lld verified=%llu\n",
+	       mode_names[o.mode], r.bytes, t1 - t0, cpu1 - cpu0, sirq, sirq_ticks,
+	       busy, r.cqes, r.copied, r.zc, r.verified);
+	close(fd);
+	close(lfd);
+	if (uring)
+		io_uring_queue_exit(&ring);
+	if (o.expect && r.bytes != o.expect) {
+		fprintf(stderr, "bench-rx: expected %llu bytes, got %llu\n", o.expect,
+			r.bytes);
+		return 1;
+	}
+	return 0;
+}
