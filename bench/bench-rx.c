@@ -576,20 +576,6 @@ static void usage(const char *prog)
 	exit(2);
 }
 
-static unsigned long long num(const char *prog, const char *s)
-{
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s || *end || s[0] == '-') {
-		fprintf(stderr, "%s: bad number '%s'\n", prog, s);
-		usage(prog);
-	}
-	return v;
-}
-
 static void parse_opts(int argc, char **argv, struct opts *o)
 {
 	int opt, m = -1;

@@ -7,7 +7,10 @@
 #ifndef IOUZC_BENCH_H
 #define IOUZC_BENCH_H
 
+#include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "../tests/lib/pattern.h"
 
@@ -16,6 +19,24 @@
 static inline uint8_t bench_byte(uint64_t off)
 {
 	return pattern_byte(off % BENCH_PERIOD);
+}
+
+/* each program prints its own usage and exits */
+static void usage(const char *prog);
+
+/* A non-negative number (decimal, 0x hex or 0 octal), or usage() */
+static inline unsigned long long num(const char *prog, const char *s)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || s[0] == '-') {
+		fprintf(stderr, "%s: bad number '%s'\n", prog, s);
+		usage(prog);
+	}
+	return v;
 }
 
 #endif
