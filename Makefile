@@ -21,8 +21,8 @@ demo:
 check:
 	scripts/check $(FILTER)
 
-bench: kernel
-	scripts/bench
+bench:
+	scripts/bench --build-kernel
 
 tree:
 	scripts/tree
