@@ -5,8 +5,9 @@
 # io_uring-net's report (copy bytes, ZC bytes, total, rate). Runs in the
 # guest; fails unless (nearly) every byte arrived without a copy.
 #
-#   nsim-zc-demo.sh [zc|copy]
+#   nsim-zc-demo.sh [zc|copy] [MIB]
 #
+# MIB: MiB to send (default: $MB, else 256).
 # copy: the same program and API without binding a queue (-N,
 # ZCRX_REG_NODEV), so the kernel copies every byte; for comparison.
 set -euo pipefail
@@ -15,8 +16,8 @@ top=$(cd "$here/../.." && pwd)
 . "$here/../lib/nsim-pair.sh"
 net=${IO_URING_NET:-$top/build/liburing-src/examples/io_uring-net}
 sender=${TCP_STREAM:-$top/build/tests/tcp-stream}
-mb=${MB:-256}
 mode=${1:-zc}
+mb=${2:-${MB:-256}}
 port=9124
 
 trap nsim_pair_cleanup EXIT
@@ -25,7 +26,7 @@ echo "netdevsim pair: $NSIM_RX_DEV ($NSIM_RX_NS) <- $NSIM_TX_DEV ($NSIM_TX_NS), 
 case $mode in
 zc) args=(-i "$NSIM_RX_DEV" -q 0) ;;
 copy) args=(-N) ;;
-*) echo "usage: $0 [zc|copy]" >&2; exit 2 ;;
+*) echo "usage: $0 [zc|copy] [MIB]" >&2; exit 2 ;;
 esac
 echo "\$ io_uring-net ${args[*]} -p $port -r $mb"
 out=$(mktemp)
@@ -44,8 +45,10 @@ cat "$out"
 zc=$(sed -n 's/^ *ZC bytes: *\([0-9]*\).*/\1/p' "$out")
 total=$(sed -n 's/^ *Total bytes: *\([0-9]*\).*/\1/p' "$out")
 rm -f "$out"
-[ -n "$zc" ] && [ -n "$total" ] && [ "$total" -eq $((mb << 20)) ] ||
-	{ echo "unexpected report"; exit 1; }
+if [ -z "$zc" ] || [ -z "$total" ] || [ "$total" -ne $((mb << 20)) ]; then
+	echo "unexpected report"
+	exit 1
+fi
 if [ "$mode" = copy ]; then
 	[ "$zc" -eq 0 ] || { echo "copy mode reported $zc ZC bytes"; exit 1; }
 	echo "copy mode: every byte copied by the kernel"

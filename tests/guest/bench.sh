@@ -18,7 +18,7 @@
 #   BENCH_AREA_MB  zero copy area, MiB (default 64)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../tests/lib/nsim-pair.sh"
+. "$here/../lib/nsim-pair.sh"
 
 bin=${BENCH_BIN:?BENCH_BIN: directory of bench-rx and bench-tx}
 mib=${BENCH_MIB:-1024}
