@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A zero-copy receive program written only against the ABI as mainline
- * defines it (../shared/design/uapi.md): Debian's own <linux/io_uring.h>
+ * defines it (docs/uapi-notes.md): Debian's own <linux/io_uring.h>
  * for the ring, raw syscalls, and the zcrx layouts and numbers spelled out
  * below. It registers an ifq in copy mode (ZCRX_REG_NODEV) with a
  * kernel-allocated refill queue, receives a TCP stream over loopback with
