@@ -509,14 +509,16 @@ static void data_cqe(struct stream *s, const struct io_uring_cqe *cqe)
 
 /*
  * Receive on s->r until s->got >= until (the request stays armed: a
- * pause) or the end of the stream. Buffers go back through FLUSH_RQ after
+ * pause) or, with until at the stream's length, until its end: the
+ * request's last CQE (res 0, no F_MORE) is reaped here, not left for
+ * whoever looks at the ring next. Buffers go back through FLUSH_RQ after
  * every batch of completions.
  */
 static void receive(struct stream *s, uint64_t until)
 {
 	int noprogress = 0;
 
-	while (!s->eof && s->got < until) {
+	while (!s->eof && (s->got < until || until >= s->total)) {
 		struct io_uring_cqe *cqe;
 		uint64_t before = s->got;
 		int ret;
