@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The benchmark's receiver: accept one TCP connection and receive it to the
- * end with one of five receive modes, then print one line of measurements.
+ * end with one of six receive modes, then print one line of measurements.
  *
  *   bench-rx -m MODE -p PORT [-n BYTES] [-b BUF] [-A AREA_MB] [-i IFACE -q QUEUE]
+ *            [-e ENTRIES]
  *
  * MODE
  *   epoll        epoll_wait() + recv() into a BUF byte buffer (the baseline)
@@ -16,6 +17,11 @@
  *                ZCRX_REG_NODEV: the kernel copies every byte into the area
  *   zc           io_uring IORING_OP_RECV_ZC, ifq bound to rx queue QUEUE of
  *                IFACE: the NIC places the payload in the area
+ *   zc_vec       as zc, but the vectored multishot form of the 6.12
+ *                backport: a CQE per provided buffer (a buffer ring of
+ *                arrays of ENTRIES refill entries, default 256), not per
+ *                piece; the entries are handed back to the refill queue as
+ *                they are
  *
  * Every mode checks the same sample of the stream against the bench
  * pattern (bench.h): the first 256 bytes of every MiB of the stream and
@@ -31,6 +37,7 @@
  *                             estimated (see cpu_delta()), and as counted
  *   all_cpu                   non-idle seconds of all CPUs (/proc/stat)
  *   cqes                      completions (io_uring modes; 0 otherwise)
+ *   entries                   refill entries received (zc_vec; 0 otherwise)
  *   copied zc                 bytes copied into the receiver's memory and
  *                             bytes that arrived without a copy (-1: the
  *                             kernel does not say)
@@ -63,11 +70,15 @@
 #define EDGE_LEN		8
 #define CQ_ENTRIES		4096
 #define MAX_RQ_ENTRIES		32768
+#define VEC_ENTRIES		256	/* -e default: a 4 KiB array */
+#define MAX_VEC_ENTRIES		4096
+#define VEC_NR_BUFS		64	/* zc_vec's provided buffers (a power of 2) */
+#define VEC_BGID		1
 
-enum mode { M_EPOLL, M_TCP_ZC, M_URING_RECV, M_ZC_COPY, M_ZC };
+enum mode { M_EPOLL, M_TCP_ZC, M_URING_RECV, M_ZC_COPY, M_ZC, M_ZC_VEC };
 static const char *const mode_names[] = {
 	[M_EPOLL] = "epoll", [M_TCP_ZC] = "tcp_zc", [M_URING_RECV] = "uring_recv",
-	[M_ZC_COPY] = "zc_copy", [M_ZC] = "zc",
+	[M_ZC_COPY] = "zc_copy", [M_ZC] = "zc", [M_ZC_VEC] = "zc_vec",
 };
 
 struct opts {
@@ -78,10 +89,11 @@ struct opts {
 	size_t area_len;
 	const char *ifname;
 	long queue;
+	unsigned vec_entries;
 };
 
 struct result {
-	unsigned long long bytes, cqes, verified;
+	unsigned long long bytes, cqes, entries, verified;
 	long long copied, zc;
 };
 
@@ -486,7 +498,7 @@ static void zcrx_register(struct io_uring *ring, const struct opts *o,
 		fprintf(stderr, "bench-rx: io_uring_register_ifq (%s): %s\n",
 			o->mode == M_ZC_COPY ? "ZCRX_REG_NODEV" : o->ifname,
 			strerror(-ret));
-		if (o->mode == M_ZC && (ret == -EINVAL || ret == -EOPNOTSUPP))
+		if (o->mode != M_ZC_COPY && (ret == -EINVAL || ret == -EOPNOTSUPP))
 			fprintf(stderr, "  %s needs tcp-data-split on and a driver with "
 				"queue restarts and zero copy receive support\n",
 				o->ifname);
@@ -554,6 +566,131 @@ static void rx_zc(struct io_uring *ring, struct zcrx *z, int fd, struct result *
 	}
 }
 
+/* zc_vec: the buffer ring of arrays and the arrays */
+struct vec_bufs {
+	struct io_uring_buf_ring *br;
+	uint8_t *mem;
+	size_t len;		/* bytes of an array */
+	unsigned nr_add;	/* arrays to give back this round */
+};
+
+static void vec_add(struct vec_bufs *b, unsigned bid)
+{
+	io_uring_buf_ring_add(b->br, b->mem + (size_t)bid * b->len, (unsigned)b->len,
+			      (unsigned short)bid, io_uring_buf_ring_mask(VEC_NR_BUFS),
+			      (int)b->nr_add++);
+}
+
+static void vec_setup(struct io_uring *ring, const struct opts *o, struct vec_bufs *b)
+{
+	struct io_uring_buf_reg reg = { 0 };
+	int ret;
+
+	b->len = (size_t)o->vec_entries * sizeof(struct io_uring_zcrx_rqe);
+	b->br = alloc(VEC_NR_BUFS * sizeof(struct io_uring_buf));
+	b->mem = alloc(VEC_NR_BUFS * b->len);
+	io_uring_buf_ring_init(b->br);
+	reg.ring_addr = (uintptr_t)b->br;
+	reg.ring_entries = VEC_NR_BUFS;
+	reg.bgid = VEC_BGID;
+	ret = io_uring_register_buf_ring(ring, &reg, 0);
+	if (ret)
+		fail_err("io_uring_register_buf_ring", -ret);
+	for (unsigned i = 0; i < VEC_NR_BUFS; i++)
+		vec_add(b, i);
+	io_uring_buf_ring_advance(b->br, (int)b->nr_add);
+	b->nr_add = 0;
+}
+
+/*
+ * Like rx_zc(), with the vectored multishot form: each CQE names a provided
+ * buffer holding res refill entries, one per piece; they go back to the
+ * refill queue unchanged, the buffer back to the ring.
+ */
+static void rx_zc_vec(struct io_uring *ring, struct zcrx *z, struct vec_bufs *b,
+		      int fd, struct result *r)
+{
+	bool done = false;
+
+	io_uring_prep_recv_zc_vec_multishot(get_sqe(ring), fd, z->reg.zcrx_id,
+					    VEC_BGID, 0);
+	while (!done) {
+		struct io_uring_cqe *cqe;
+		unsigned head, seen = 0;
+
+		wait_cqe(ring);
+		io_uring_for_each_cqe(ring, head, cqe) {
+			int res = cqe->res;
+
+			seen++;
+			r->cqes++;
+			if (res > 0) {
+				unsigned bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
+				const struct io_uring_zcrx_rqe *e;
+
+				if (!(cqe->flags & IORING_CQE_F_BUFFER) || bid >= VEC_NR_BUFS) {
+					fprintf(stderr, "bench-rx: vectored CQE with flags 0x%x\n",
+						cqe->flags);
+					exit(1);
+				}
+				e = (const struct io_uring_zcrx_rqe *)(b->mem + (size_t)bid * b->len);
+				for (int k = 0; k < res; k++) {
+					__u64 off = e[k].off & ~IORING_ZCRX_AREA_MASK;
+
+					verify(z->area + off, e[k].len, r->bytes, r);
+					r->bytes += e[k].len;
+				}
+				r->entries += (unsigned)res;
+				/* one refill entry per area page: never full */
+				if (io_uring_zcrx_rq_return_vec(&z->rq, e, (unsigned)res) !=
+				    (unsigned)res) {
+					fprintf(stderr, "bench-rx: refill queue full\n");
+					exit(1);
+				}
+				vec_add(b, bid);
+			}
+			if (cqe->flags & IORING_CQE_F_MORE)
+				continue;
+			if (res == 0) {
+				done = true;
+				break;
+			}
+			if ((res == -EINVAL || res == -EOPNOTSUPP) && !r->entries) {
+				fprintf(stderr, "bench-rx: vectored IORING_OP_RECV_ZC: %s "
+					"(a kernel without the 6.12 backport's vectored form?)\n",
+					strerror(-res));
+				exit(1);
+			}
+			if (res < 0 && res != -ENOSPC && res != -EINTR && res != -EAGAIN &&
+			    res != -ENOBUFS) {
+				/* out of buffers: make the kernel take back returns */
+				if (res == -ENOMEM) {
+					struct zcrx_ctrl ctrl = {
+						.zcrx_id = z->reg.zcrx_id,
+						.op = ZCRX_CTRL_FLUSH_RQ,
+					};
+
+					io_uring_zcrx_rq_commit(&z->rq);
+					io_uring_register_zcrx_ctrl(ring, &ctrl);
+				} else {
+					fail_err("vectored IORING_OP_RECV_ZC", -res);
+				}
+			}
+			/*
+			 * The request ended (CQ overflow, no provided buffer:
+			 * they are given back below, before the submit): re-arm
+			 */
+			io_uring_prep_recv_zc_vec_multishot(get_sqe(ring), fd, z->reg.zcrx_id,
+							    VEC_BGID, 0);
+		}
+		io_uring_cq_advance(ring, seen);
+		if (b->nr_add) {
+			io_uring_buf_ring_advance(b->br, (int)b->nr_add);
+			b->nr_add = 0;
+		}
+	}
+}
+
 static int listen_on(int port)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
@@ -570,9 +707,10 @@ static int listen_on(int port)
 
 static void usage(const char *prog)
 {
-	fprintf(stderr, "usage: %s -m epoll|tcp_zc|uring_recv|zc_copy|zc -p PORT [-n BYTES]\n"
-		"          [-b BUF_BYTES] [-A AREA_MB] [-i IFACE -q QUEUE]\n"
-		"  zc needs -i and -q; see the top of bench/bench-rx.c\n", prog);
+	fprintf(stderr, "usage: %s -m epoll|tcp_zc|uring_recv|zc_copy|zc|zc_vec -p PORT\n"
+		"          [-n BYTES] [-b BUF_BYTES] [-A AREA_MB] [-i IFACE -q QUEUE]\n"
+		"          [-e ENTRIES]\n"
+		"  zc and zc_vec need -i and -q; see the top of bench/bench-rx.c\n", prog);
 	exit(2);
 }
 
@@ -586,7 +724,8 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 	o->area_len = 64 * MIB;
 	o->ifname = NULL;
 	o->queue = -1;
-	while ((opt = getopt(argc, argv, "m:p:n:b:A:i:q:")) != -1) {
+	o->vec_entries = VEC_ENTRIES;
+	while ((opt = getopt(argc, argv, "m:p:n:b:A:i:q:e:")) != -1) {
 		switch (opt) {
 		case 'm':
 			for (unsigned i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++)
@@ -603,15 +742,21 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		case 'A': o->area_len = num(argv[0], optarg) * MIB; break;
 		case 'i': o->ifname = optarg; break;
 		case 'q': o->queue = (long)num(argv[0], optarg); break;
+		case 'e': o->vec_entries = (unsigned)num(argv[0], optarg); break;
 		default: usage(argv[0]);
 		}
 	}
 	if (m < 0 || o->port <= 0 || o->port > 65535 || optind != argc)
 		usage(argv[0]);
 	o->mode = (enum mode)m;
-	if (o->mode == M_ZC && (!o->ifname || o->queue < 0)) {
-		fprintf(stderr, "%s: mode zc needs -i IFACE -q QUEUE\n", argv[0]);
+	if ((o->mode == M_ZC || o->mode == M_ZC_VEC) && (!o->ifname || o->queue < 0)) {
+		fprintf(stderr, "%s: mode %s needs -i IFACE -q QUEUE\n", argv[0],
+			mode_names[o->mode]);
 		usage(argv[0]);
+	}
+	if (!o->vec_entries || o->vec_entries > MAX_VEC_ENTRIES) {
+		fprintf(stderr, "%s: -e must be 1..%u\n", argv[0], MAX_VEC_ENTRIES);
+		exit(2);
 	}
 	if (!o->buf_len || o->buf_len % page_size || o->buf_len > (1U << 30)) {
 		fprintf(stderr, "%s: -b must be a multiple of %zu, at most 1 GiB\n",
@@ -632,19 +777,23 @@ int main(int argc, char **argv)
 	struct cpu_stat st0, st1;
 	struct io_uring ring;
 	struct zcrx z = { 0 };
-	bool uring;
+	struct vec_bufs vb = { 0 };
+	bool uring, zcrx;
 	struct opts o;
 	int lfd, fd;
 
 	page_size = (size_t)sysconf(_SC_PAGESIZE);
 	parse_opts(argc, argv, &o);
-	uring = o.mode == M_URING_RECV || o.mode == M_ZC_COPY || o.mode == M_ZC;
+	zcrx = o.mode == M_ZC_COPY || o.mode == M_ZC || o.mode == M_ZC_VEC;
+	uring = o.mode == M_URING_RECV || zcrx;
 
 	/* everything that is not receiving happens before the peer connects */
 	if (uring)
 		ring_setup(&ring, o.mode != M_URING_RECV);
-	if (o.mode == M_ZC_COPY || o.mode == M_ZC)
+	if (zcrx)
 		zcrx_register(&ring, &o, &z);
+	if (o.mode == M_ZC_VEC)
+		vec_setup(&ring, &o, &vb);
 	lfd = listen_on(o.port);
 	fd = accept(lfd, NULL, NULL);
 	if (fd < 0)
@@ -659,18 +808,19 @@ int main(int argc, char **argv)
 	case M_URING_RECV: rx_uring_recv(&ring, fd, &o, &r); break;
 	case M_ZC_COPY:
 	case M_ZC: rx_zc(&ring, &z, fd, &r); break;
+	case M_ZC_VEC: rx_zc_vec(&ring, &z, &vb, fd, &r); break;
 	}
 	t1 = now();
 	cpu1 = proc_cpu();
 	read_stat(&st1);
 	cpu_delta(&st0, &st1, t1 - t0, &busy, &sirq, &sirq_ticks);
 
-	if (o.mode == M_ZC_COPY || o.mode == M_ZC)
+	if (zcrx)
 		zcrx_counters(ring.ring_fd, &r);
 	printf("mode=%s bytes=%llu secs=%.6f rx_cpu=%.3f softirq=%.3f softirq_ticks=%.2f "
-	       "all_cpu=%.3f cqes=%llu copied=%lld zc=%lld verified=%llu\n",
+	       "all_cpu=%.3f cqes=%llu entries=%llu copied=%lld zc=%lld verified=%llu\n",
 	       mode_names[o.mode], r.bytes, t1 - t0, cpu1 - cpu0, sirq, sirq_ticks,
-	       busy, r.cqes, r.copied, r.zc, r.verified);
+	       busy, r.cqes, r.entries, r.copied, r.zc, r.verified);
 	close(fd);
 	close(lfd);
 	if (uring)

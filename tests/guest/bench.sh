@@ -11,11 +11,14 @@
 #   BENCH_BIN      directory holding bench-rx and bench-tx (required)
 #   BENCH_MIB      MiB per transfer (default 1024)
 #   BENCH_REPS     repetitions of every mode (default 3)
-#   BENCH_MODES    modes, in order (default: epoll tcp_zc uring_recv zc_copy zc)
+#   BENCH_MODES    modes, in order (default: epoll tcp_zc uring_recv zc_copy zc
+#                  zc_vec)
 #   BENCH_MTU      MTU of both devices (default 4148: a 4096 byte MSS with
 #                  TCP timestamps, so payload can fill whole pages)
 #   BENCH_BUF      receive buffer / mapping size in bytes (default 262144)
 #   BENCH_AREA_MB  zero copy area, MiB (default 64)
+#   BENCH_VEC_ENTRIES  refill entries per provided buffer of zc_vec (default
+#                  256: a 4 KiB array)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/nsim-pair.sh"
@@ -23,10 +26,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 bin=${BENCH_BIN:?BENCH_BIN: directory of bench-rx and bench-tx}
 mib=${BENCH_MIB:-1024}
 reps=${BENCH_REPS:-3}
-modes=${BENCH_MODES:-epoll tcp_zc uring_recv zc_copy zc}
+modes=${BENCH_MODES:-epoll tcp_zc uring_recv zc_copy zc zc_vec}
 mtu=${BENCH_MTU:-4148}
 buf=${BENCH_BUF:-262144}
 area=${BENCH_AREA_MB:-64}
+vec_entries=${BENCH_VEC_ENTRIES:-256}
 bytes=$((mib << 20))
 port=9400
 
@@ -40,8 +44,8 @@ if [ "$(nproc)" -ge 2 ]; then rx_cpu=1; fi
 
 trap nsim_pair_cleanup EXIT
 # The last step of the setup, tcp-data-split on, fails on a kernel whose
-# netdevsim has no header split: then the zc mode is skipped (below), the
-# rest still runs. Anything else that failed shows in the checks after it.
+# netdevsim has no header split: then the zc and zc_vec modes are skipped
+# (below), the rest still runs. Anything else that failed shows in the checks after it.
 if ! nsim_pair_setup 1; then
 	echo "note: nsim_pair_setup failed (tcp-data-split not supported?)" >&2
 fi
@@ -56,7 +60,8 @@ hds=$(ip netns exec "$NSIM_RX_NS" ethtool -g "$NSIM_RX_DEV" 2>/dev/null |
 hds=${hds:-unknown}
 
 echo "BENCHINFO kernel=$(uname -r) cpus=$(nproc) mtu=$mtu mib=$mib reps=$reps" \
-	"buf=$buf area_mb=$area hds=$hds rx_cpu=$rx_cpu tx_cpu=$tx_cpu" \
+	"buf=$buf area_mb=$area vec_entries=$vec_entries hds=$hds" \
+	"rx_cpu=$rx_cpu tx_cpu=$tx_cpu" \
 	"rx_dev=$NSIM_RX_DEV modes=${modes// /,}"
 
 wait_listen() {	# PORT PID
@@ -72,7 +77,10 @@ run_one() {	# REP MODE
 	local rep=$1 mode=$2 args=() rx_out tx_out pid status=0
 	port=$((port + 1))
 	args=(-m "$mode" -p "$port" -n "$bytes" -b "$buf" -A "$area")
-	[ "$mode" = zc ] && args+=(-i "$NSIM_RX_DEV" -q 0)
+	case $mode in
+	zc) args+=(-i "$NSIM_RX_DEV" -q 0) ;;
+	zc_vec) args+=(-i "$NSIM_RX_DEV" -q 0 -e "$vec_entries") ;;
+	esac
 	rx_out=$(mktemp)
 	ip netns exec "$NSIM_RX_NS" taskset -c "$rx_cpu" "$bin/bench-rx" "${args[@]}" >"$rx_out" &
 	pid=$!
@@ -100,8 +108,8 @@ read -ra mode_list <<<"$modes"
 for rep in $(seq "$reps"); do
 	for i in "${!mode_list[@]}"; do
 		mode=${mode_list[$(((i + rep - 1) % ${#mode_list[@]}))]}
-		if [ "$mode" = zc ] && [ "$hds" != on ]; then
-			echo "BENCHSKIP rep=$rep mode=zc reason=tcp-data-split-$hds"
+		if { [ "$mode" = zc ] || [ "$mode" = zc_vec ]; } && [ "$hds" != on ]; then
+			echo "BENCHSKIP rep=$rep mode=$mode reason=tcp-data-split-$hds"
 			continue
 		fi
 		run_one "$rep" "$mode"
