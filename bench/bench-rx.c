@@ -507,6 +507,18 @@ static void zcrx_register(struct io_uring *ring, const struct opts *o,
 	io_uring_zcrx_rq_init(&z->rq, rq_mem, &z->reg);
 }
 
+/* Out of area buffers: hand back what is queued and make the kernel take it */
+static void zc_flush_returns(struct io_uring *ring, struct zcrx *z)
+{
+	struct zcrx_ctrl ctrl = {
+		.zcrx_id = z->reg.zcrx_id,
+		.op = ZCRX_CTRL_FLUSH_RQ,
+	};
+
+	io_uring_zcrx_rq_commit(&z->rq);
+	io_uring_register_zcrx_ctrl(ring, &ctrl);
+}
+
 static void rx_zc(struct io_uring *ring, struct zcrx *z, int fd, struct result *r)
 {
 	bool done = false;
@@ -545,18 +557,10 @@ static void rx_zc(struct io_uring *ring, struct zcrx *z, int fd, struct result *
 				break;
 			}
 			if (res < 0 && res != -ENOSPC && res != -EINTR && res != -EAGAIN) {
-				/* out of buffers: make the kernel take back returns */
-				if (res == -ENOMEM || res == -ENOBUFS) {
-					struct zcrx_ctrl ctrl = {
-						.zcrx_id = z->reg.zcrx_id,
-						.op = ZCRX_CTRL_FLUSH_RQ,
-					};
-
-					io_uring_zcrx_rq_commit(&z->rq);
-					io_uring_register_zcrx_ctrl(ring, &ctrl);
-				} else {
+				if (res == -ENOMEM || res == -ENOBUFS)
+					zc_flush_returns(ring, z);
+				else
 					fail_err("IORING_OP_RECV_ZC", -res);
-				}
 			}
 			/* the multishot request ended (CQ overflow, ...): re-arm */
 			io_uring_prep_recv_zc(get_sqe(ring), fd, z->reg.zcrx_id, 0, 0);
@@ -663,18 +667,10 @@ static void rx_zc_vec(struct io_uring *ring, struct zcrx *z, struct vec_bufs *b,
 			}
 			if (res < 0 && res != -ENOSPC && res != -EINTR && res != -EAGAIN &&
 			    res != -ENOBUFS) {
-				/* out of buffers: make the kernel take back returns */
-				if (res == -ENOMEM) {
-					struct zcrx_ctrl ctrl = {
-						.zcrx_id = z->reg.zcrx_id,
-						.op = ZCRX_CTRL_FLUSH_RQ,
-					};
-
-					io_uring_zcrx_rq_commit(&z->rq);
-					io_uring_register_zcrx_ctrl(ring, &ctrl);
-				} else {
+				if (res == -ENOMEM)
+					zc_flush_returns(ring, z);
+				else
 					fail_err("vectored IORING_OP_RECV_ZC", -res);
-				}
 			}
 			/*
 			 * The request ended (CQ overflow, no provided buffer:
