@@ -5,9 +5,11 @@
 # io_uring-net's report (copy bytes, ZC bytes, total, rate). Runs in the
 # guest; fails unless (nearly) every byte arrived without a copy.
 #
-#   nsim-zc-demo.sh [zc|copy] [MIB]
+#   nsim-zc-demo.sh [zc|zc-vec|zc-vec1|copy] [MIB]
 #
 # MIB: MiB to send (default: $MB, else 256).
+# zc-vec, zc-vec1: zero copy with the vectored multishot (-v) or one-shot
+# (-V) form, which must need at most a quarter of a completion per page.
 # copy: the same program and API without binding a queue (-N,
 # ZCRX_REG_NODEV), so the kernel copies every byte; for comparison.
 set -euo pipefail
@@ -25,8 +27,10 @@ nsim_pair_setup 1
 echo "netdevsim pair: $NSIM_RX_DEV ($NSIM_RX_NS) <- $NSIM_TX_DEV ($NSIM_TX_NS), tcp-data-split on"
 case $mode in
 zc) args=(-i "$NSIM_RX_DEV" -q 0) ;;
+zc-vec) args=(-i "$NSIM_RX_DEV" -q 0 -v) ;;
+zc-vec1) args=(-i "$NSIM_RX_DEV" -q 0 -V) ;;
 copy) args=(-N) ;;
-*) echo "usage: $0 [zc|copy] [MIB]" >&2; exit 2 ;;
+*) echo "usage: $0 [zc|zc-vec|zc-vec1|copy] [MIB]" >&2; exit 2 ;;
 esac
 echo "\$ io_uring-net ${args[*]} -p $port -r $mb"
 out=$(mktemp)
@@ -44,6 +48,7 @@ cat "$out"
 [ $status -eq 0 ] || { echo "io_uring-net failed ($status)"; exit 1; }
 zc=$(sed -n 's/^ *ZC bytes: *\([0-9]*\).*/\1/p' "$out")
 total=$(sed -n 's/^ *Total bytes: *\([0-9]*\).*/\1/p' "$out")
+cqes=$(sed -n 's/^ *Completions: *\([0-9]*\),.*/\1/p' "$out")
 rm -f "$out"
 if [ -z "$zc" ] || [ -z "$total" ] || [ "$total" -ne $((mb << 20)) ]; then
 	echo "unexpected report"
@@ -56,4 +61,10 @@ if [ "$mode" = copy ]; then
 fi
 [ $((zc * 100)) -ge $((total * 99)) ] ||
 	{ echo "only $zc of $total bytes arrived without a copy"; exit 1; }
+if [ "$mode" != zc ]; then
+	pages=$((total / 4096))
+	[ -n "$cqes" ] && [ "$cqes" -gt 0 ] && [ $((cqes * 4)) -le $pages ] ||
+		{ echo "vectored: ${cqes:-no} completions for $pages pages"; exit 1; }
+	echo "vectored: $cqes completions for $pages pages"
+fi
 echo "zero copy: $zc of $total bytes placed in the area by the (emulated) NIC"
