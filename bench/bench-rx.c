@@ -34,17 +34,35 @@
  *   rx_cpu                    this process's user + system CPU seconds
  *                             (getrusage)
  *   softirq softirq_ticks     softirq seconds of all CPUs (/proc/stat):
- *                             estimated (see cpu_delta()), and as counted
+ *                             estimated (see cpu_delta()), and as counted;
+ *                             with -T (a kernel with IRQ_TIME_ACCOUNTING,
+ *                             which measures it) both are the count
  *   all_cpu                   non-idle seconds of all CPUs (/proc/stat)
+ *   core_cpu                  non-idle seconds of the CPU this process ran
+ *                             on (it is meant to be pinned: taskset), with
+ *                             whatever else ran there, such as a NAPI
+ *                             thread pinned to it
  *   cqes                      completions (io_uring modes; 0 otherwise)
  *   entries                   refill entries received (zc_vec; 0 otherwise)
  *   copied zc                 bytes copied into the receiver's memory and
  *                             bytes that arrived without a copy (-1: the
  *                             kernel does not say)
  *   verified                  bytes checked against the pattern
+ *   syscalls                  system calls the receive loop made
+ *   cq_overflow               CQEs the kernel dropped or had to hold back
+ *                             (the CQ ring's overflow count; io_uring modes)
+ *   rq_pending_avg rq_pending_max  refill entries handed back but not yet
+ *                             taken by the kernel, before each wait (zc
+ *                             modes; the application itself holds no
+ *                             buffer across a wait: it returns each at once)
+ * With -w FIFO, once the line is out it waits for a line on FIFO before it
+ * tears down anything (the ifq, the ring): the caller reads counters of
+ * what still exists, the page pool of the ifq for one.
  * Exits 1 on any error, a corrupt sample or a short stream (-n).
  */
+#define _GNU_SOURCE	/* sched_getcpu() */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -90,12 +108,19 @@ struct opts {
 	const char *ifname;
 	long queue;
 	unsigned vec_entries;
+	bool irq_time;		/* -T: the kernel measures softirq time */
+	const char *hold_fifo;	/* -w: wait for a line on it before teardown */
 };
 
 struct result {
 	unsigned long long bytes, cqes, entries, verified;
 	long long copied, zc;
+	unsigned long long rq_waits, rq_pending_sum;
+	unsigned rq_pending_max;
 };
+
+/* system calls of the receive loop */
+static unsigned long long nr_syscalls;
 
 static size_t page_size;
 
@@ -181,18 +206,20 @@ static void read_stat(struct cpu_stat *st)
 }
 
 /*
- * CPU time of all CPUs over an interval of 'secs' seconds. Busy time is
- * sampled by the tick (no IRQ_TIME_ACCOUNTING) and a TCG guest loses many
- * ticks, while idle time is measured (NO_HZ): so a CPU's busy time is the
- * interval less its idle time, and its softirq time the softirq share of
- * the busy ticks applied to that. Also returns the raw softirq ticks.
+ * CPU time of all CPUs over an interval of 'secs' seconds. Idle time is
+ * measured (NO_HZ), so a CPU's busy time is the interval less its idle
+ * time. Softirq time is measured too with IRQ_TIME_ACCOUNTING (@measured);
+ * without, it is sampled by the tick, and a TCG guest loses many ticks:
+ * then it is the softirq share of the busy ticks applied to the busy time.
+ * Also returns the softirq time as counted.
  */
 static void cpu_delta(const struct cpu_stat *a, const struct cpu_stat *b, double secs,
-		      double *busy, double *softirq, double *softirq_ticks)
+		      bool measured, int core, double *busy, double *core_busy,
+		      double *softirq, double *softirq_ticks)
 {
 	double hz = (double)sysconf(_SC_CLK_TCK);
 
-	*busy = *softirq = *softirq_ticks = 0;
+	*busy = *core_busy = *softirq = *softirq_ticks = 0;
 	for (int c = 0; c < a->n && c < b->n; c++) {
 		double idle = (b->idle[c] - a->idle[c]) / hz;
 		double bt = (double)(b->busy[c] - a->busy[c]);
@@ -200,8 +227,12 @@ static void cpu_delta(const struct cpu_stat *a, const struct cpu_stat *b, double
 		double cb = secs > idle ? secs - idle : 0;
 
 		*busy += cb;
+		if (c == core)
+			*core_busy = cb;
 		*softirq_ticks += st / hz;
-		if (bt > 0)
+		if (measured)
+			*softirq += st / hz;
+		else if (bt > 0)
 			*softirq += cb * st / bt;
 	}
 }
@@ -255,6 +286,7 @@ static void wait_readable(int ep)
 {
 	struct epoll_event ev;
 
+	nr_syscalls++;
 	if (epoll_wait(ep, &ev, 1, -1) < 0 && errno != EINTR)
 		fail("epoll_wait");
 }
@@ -265,7 +297,10 @@ static void wait_readable(int ep)
  */
 static bool recv_some(int fd, int ep, uint8_t *buf, size_t len, struct result *r)
 {
-	ssize_t n = recv(fd, buf, len, MSG_DONTWAIT);
+	ssize_t n;
+
+	nr_syscalls++;
+	n = recv(fd, buf, len, MSG_DONTWAIT);
 
 	if (n > 0) {
 		verify(buf, n, r->bytes, r);
@@ -321,6 +356,7 @@ static void rx_tcp_zc(int fd, const struct opts *o, struct result *r)
 		socklen_t zlen = sizeof(zc);
 		bool progress = false;
 
+		nr_syscalls++;
 		if (getsockopt(fd, IPPROTO_TCP, TCP_ZEROCOPY_RECEIVE, &zc, &zlen)) {
 			/* EIO: nothing queued and the peer closed */
 			if (errno != EIO && errno != EINTR)
@@ -383,6 +419,7 @@ static struct io_uring_sqe *get_sqe(struct io_uring *ring)
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
 
 	if (!sqe) {
+		nr_syscalls++;
 		io_uring_submit(ring);
 		sqe = io_uring_get_sqe(ring);
 		if (!sqe) {
@@ -395,7 +432,11 @@ static struct io_uring_sqe *get_sqe(struct io_uring *ring)
 
 static void wait_cqe(struct io_uring *ring)
 {
-	int ret = io_uring_submit_and_wait(ring, 1);
+	int ret;
+
+	/* liburing enters the kernel whenever it is asked to wait */
+	nr_syscalls++;
+	ret = io_uring_submit_and_wait(ring, 1);
 
 	if (ret < 0 && ret != -EINTR)
 		fail_err("io_uring_submit_and_wait", -ret);
@@ -516,7 +557,19 @@ static void zc_flush_returns(struct io_uring *ring, struct zcrx *z)
 	};
 
 	io_uring_zcrx_rq_commit(&z->rq);
+	nr_syscalls++;
 	io_uring_register_zcrx_ctrl(ring, &ctrl);
+}
+
+/* Before a wait: how many returned buffers the kernel has not taken yet */
+static void rq_sample(const struct io_uring_zcrx_rq *rq, struct result *r)
+{
+	unsigned pending = rq->rq_tail - io_uring_smp_load_acquire(rq->khead);
+
+	r->rq_waits++;
+	r->rq_pending_sum += pending;
+	if (pending > r->rq_pending_max)
+		r->rq_pending_max = pending;
 }
 
 static void rx_zc(struct io_uring *ring, struct zcrx *z, int fd, struct result *r)
@@ -528,6 +581,7 @@ static void rx_zc(struct io_uring *ring, struct zcrx *z, int fd, struct result *
 		struct io_uring_cqe *cqe;
 		unsigned head, seen = 0;
 
+		rq_sample(&z->rq, r);
 		wait_cqe(ring);
 		io_uring_for_each_cqe(ring, head, cqe) {
 			int res = cqe->res;
@@ -622,6 +676,7 @@ static void rx_zc_vec(struct io_uring *ring, struct zcrx *z, struct vec_bufs *b,
 		struct io_uring_cqe *cqe;
 		unsigned head, seen = 0;
 
+		rq_sample(&z->rq, r);
 		wait_cqe(ring);
 		io_uring_for_each_cqe(ring, head, cqe) {
 			int res = cqe->res;
@@ -705,7 +760,7 @@ static void usage(const char *prog)
 {
 	fprintf(stderr, "usage: %s -m epoll|tcp_zc|uring_recv|zc_copy|zc|zc_vec -p PORT\n"
 		"          [-n BYTES] [-b BUF_BYTES] [-A AREA_MB] [-i IFACE -q QUEUE]\n"
-		"          [-e ENTRIES]\n"
+		"          [-e ENTRIES] [-T] [-w FIFO]\n"
 		"  zc and zc_vec need -i and -q; see the top of bench/bench-rx.c\n", prog);
 	exit(2);
 }
@@ -721,7 +776,9 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 	o->ifname = NULL;
 	o->queue = -1;
 	o->vec_entries = VEC_ENTRIES;
-	while ((opt = getopt(argc, argv, "m:p:n:b:A:i:q:e:")) != -1) {
+	o->irq_time = false;
+	o->hold_fifo = NULL;
+	while ((opt = getopt(argc, argv, "m:p:n:b:A:i:q:e:Tw:")) != -1) {
 		switch (opt) {
 		case 'm':
 			for (unsigned i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++)
@@ -739,6 +796,8 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		case 'i': o->ifname = optarg; break;
 		case 'q': o->queue = (long)num(argv[0], optarg); break;
 		case 'e': o->vec_entries = (unsigned)num(argv[0], optarg); break;
+		case 'T': o->irq_time = true; break;
+		case 'w': o->hold_fifo = optarg; break;
 		default: usage(argv[0]);
 		}
 	}
@@ -769,7 +828,8 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 int main(int argc, char **argv)
 {
 	struct result r = { 0 };
-	double t0, cpu0, t1, cpu1, busy, sirq, sirq_ticks;
+	double t0, cpu0, t1, cpu1, busy, core_busy, sirq, sirq_ticks;
+	int core;
 	struct cpu_stat st0, st1;
 	struct io_uring ring;
 	struct zcrx z = { 0 };
@@ -809,14 +869,32 @@ int main(int argc, char **argv)
 	t1 = now();
 	cpu1 = proc_cpu();
 	read_stat(&st1);
-	cpu_delta(&st0, &st1, t1 - t0, &busy, &sirq, &sirq_ticks);
+	core = sched_getcpu();
+	cpu_delta(&st0, &st1, t1 - t0, o.irq_time, core, &busy, &core_busy, &sirq,
+		  &sirq_ticks);
 
 	if (zcrx)
 		zcrx_counters(ring.ring_fd, &r);
 	printf("mode=%s bytes=%llu secs=%.6f rx_cpu=%.3f softirq=%.3f softirq_ticks=%.2f "
-	       "all_cpu=%.3f cqes=%llu entries=%llu copied=%lld zc=%lld verified=%llu\n",
+	       "all_cpu=%.3f core=%d core_cpu=%.3f cqes=%llu entries=%llu copied=%lld zc=%lld verified=%llu "
+	       "syscalls=%llu cq_overflow=%u rq_pending_avg=%.1f rq_pending_max=%u\n",
 	       mode_names[o.mode], r.bytes, t1 - t0, cpu1 - cpu0, sirq, sirq_ticks,
-	       busy, r.cqes, r.entries, r.copied, r.zc, r.verified);
+	       busy, core, core_busy, r.cqes, r.entries, r.copied, r.zc, r.verified, nr_syscalls,
+	       uring ? *ring.cq.koverflow : 0,
+	       r.rq_waits ? (double)r.rq_pending_sum / (double)r.rq_waits : 0.0,
+	       r.rq_pending_max);
+	fflush(stdout);
+	if (o.hold_fifo) {
+		char c;
+		int hfd = open(o.hold_fifo, O_RDONLY);
+
+		/* the other end writes a line, or goes away: go on either way */
+		if (hfd < 0)
+			fail(o.hold_fifo);
+		while (read(hfd, &c, 1) == 1 && c != '\n')
+			;
+		close(hfd);
+	}
 	close(fd);
 	close(lfd);
 	if (uring)

@@ -15,6 +15,10 @@ BUILD=${IOUZC_BUILD:-$TOP/build}
 TREE=$BUILD/linux
 KBUILD=$BUILD/kbuild
 KIMAGE=$KBUILD/arch/x86/boot/bzImage
+# The benchmark's kernel: the same tree with the release configuration
+# (scripts/build-kernel --release), objects of its own, the same ccache.
+KBUILD_RELEASE=$BUILD/kbuild-release
+KIMAGE_RELEASE=$KBUILD_RELEASE/arch/x86/boot/bzImage
 SERIES_DIR=$TOP/patches/linux
 
 # The identity every patch of the series is authored and signed off by.

@@ -19,6 +19,19 @@
 #   BENCH_AREA_MB  zero copy area, MiB (default 64)
 #   BENCH_VEC_ENTRIES  refill entries per provided buffer of zc_vec (default
 #                  256: a 4 KiB array)
+#   BENCH_PROFILE  modes to profile after the measured runs: one more run of
+#                  each with perf (BENCH_PERF, default perf) sampling the
+#                  receiver's CPU (cpu-clock, a software event: TCG has no
+#                  PMU), its report as "PROFILE mode=M" lines, not counted
+#   BENCH_NAPI     where the receive processing runs. netdevsim runs a
+#                  device's NAPI in softirq on the CPU that transmitted to
+#                  it, the peer's: the receiver's packets on the sender's
+#                  CPU, the sender's ACKs on the receiver's. "rps" (the
+#                  default): RPS moves each device's packets, past the NAPI
+#                  poll, to the CPU of its own application, in softirq (as a
+#                  NIC whose interrupt is steered to the application's core);
+#                  "threaded": NAPI threads pinned likewise (a context switch
+#                  per wake-up); "inline": as netdevsim has it
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/nsim-pair.sh"
@@ -31,6 +44,10 @@ mtu=${BENCH_MTU:-4148}
 buf=${BENCH_BUF:-262144}
 area=${BENCH_AREA_MB:-64}
 vec_entries=${BENCH_VEC_ENTRIES:-256}
+napi=${BENCH_NAPI:-rps}
+profile=${BENCH_PROFILE:-}
+perf=${BENCH_PERF:-perf}
+case $napi in rps|threaded|inline) ;; *) echo "error: BENCH_NAPI=$napi: rps, threaded or inline" >&2; exit 1 ;; esac
 bytes=$((mib << 20))
 port=9400
 
@@ -38,11 +55,24 @@ for b in bench-rx bench-tx; do
 	[ -x "$bin/$b" ] || { echo "error: no $bin/$b (scripts/bench builds it)" >&2; exit 1; }
 done
 
+# Which kernel this is, from its own configuration (CONFIG_IKCONFIG_PROC):
+# "debug" with any of the debug fragment's instrumentation, else "release";
+# irq_time=1 when softirq time is measured (IRQ_TIME_ACCOUNTING).
+kcfg=$(zcat /proc/config.gz 2>/dev/null || true)
+kconfig() { grep -qx "CONFIG_$1=y" <<<"$kcfg"; }
+kind=release
+for opt in KASAN PROVE_LOCKING DEBUG_KMEMLEAK DEBUG_NET DEBUG_VM; do
+	if kconfig "$opt"; then kind=debug; fi
+done
+[ -r /proc/config.gz ] || kind=unknown
+irq_time=0 rx_opts=()
+if kconfig IRQ_TIME_ACCOUNTING; then irq_time=1 rx_opts=(-T); fi
+
 # The receiver and the sender each get a CPU of their own when there are two.
 rx_cpu=0 tx_cpu=0
 if [ "$(nproc)" -ge 2 ]; then rx_cpu=1; fi
 
-trap nsim_pair_cleanup EXIT
+trap 'nsim_pair_cleanup; rm -f "${hold:-}"' EXIT
 # The last step of the setup, tcp-data-split on, fails on a kernel whose
 # netdevsim has no header split: then the zc and zc_vec modes are skipped
 # (below), the rest still runs. Anything else that failed shows in the checks after it.
@@ -58,11 +88,92 @@ ip -n "$NSIM_TX_NS" link set "$NSIM_TX_DEV" mtu "$mtu"
 hds=$(ip netns exec "$NSIM_RX_NS" ethtool -g "$NSIM_RX_DEV" 2>/dev/null |
 	sed -n 's/^TCP data split:[[:space:]]*//p')
 hds=${hds:-unknown}
+# The sending device's NAPI threads are the ones that appear when it turns
+# threaded: they never change. Every other NAPI thread is the receiving
+# device's, and a queue restart (binding an ifq, and after it) makes new ones.
+tx_napi=" "
+if [ "$napi" = rps ]; then
+	ip netns exec "$NSIM_RX_NS" sh -c "for q in /sys/class/net/$NSIM_RX_DEV/queues/rx-*; do printf %x $((1 << rx_cpu)) > \$q/rps_cpus; done"
+	ip netns exec "$NSIM_TX_NS" sh -c "for q in /sys/class/net/$NSIM_TX_DEV/queues/rx-*; do printf %x $((1 << tx_cpu)) > \$q/rps_cpus; done"
+fi
+if [ "$napi" = threaded ]; then
+	ip netns exec "$NSIM_RX_NS" sh -c "echo 1 > /sys/class/net/$NSIM_RX_DEV/threaded"
+	rx_napi=" $(pgrep '^napi/' | tr '\n' ' ')"
+	ip netns exec "$NSIM_TX_NS" sh -c "echo 1 > /sys/class/net/$NSIM_TX_DEV/threaded"
+	for p in $(pgrep '^napi/'); do
+		case $rx_napi in *" $p "*) ;; *) tx_napi+="$p " ;; esac
+	done
+fi
+pin_napi() {
+	local p
+	[ "$napi" = threaded ] || return 0
+	for p in $(pgrep '^napi/'); do
+		case $tx_napi in
+		*" $p "*) taskset -pc "$tx_cpu" "$p" >/dev/null ;;
+		*) taskset -pc "$rx_cpu" "$p" >/dev/null ;;
+		esac
+	done
+}
 
-echo "BENCHINFO kernel=$(uname -r) cpus=$(nproc) mtu=$mtu mib=$mib reps=$reps" \
+echo "BENCHINFO kernel=$(uname -r) kconfig=$kind irq_time=$irq_time" \
+	"cpus=$(nproc) mtu=$mtu mib=$mib reps=$reps" \
 	"buf=$buf area_mb=$area vec_entries=$vec_entries hds=$hds" \
-	"rx_cpu=$rx_cpu tx_cpu=$tx_cpu" \
+	"rx_cpu=$rx_cpu tx_cpu=$tx_cpu napi=$napi" \
 	"rx_dev=$NSIM_RX_DEV modes=${modes// /,}"
+
+rx_ifindex=$(ip netns exec "$NSIM_RX_NS" cat "/sys/class/net/$NSIM_RX_DEV/ifindex")
+hold=$(mktemp -u)
+mkfifo "$hold"
+
+# Counters of a network namespace's /proc/net/snmp and netstat: NS, then
+# NAME=Group:Field pairs; prints NAME=value words.
+snmp_words() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" cat /proc/net/snmp /proc/net/netstat | awk -v want="$*" '
+		BEGIN { n = split(want, w, " ")
+			for (i = 1; i <= n; i++) { split(w[i], kv, "="); name[kv[2]] = kv[1] } }
+		{
+			g = substr($1, 1, length($1) - 1)
+			if (!(g in hdr)) { hdr[g] = $0; next }
+			split(hdr[g], h, " ")
+			for (i = 2; i <= NF; i++)
+				if ((g ":" h[i]) in name) printf "%s=%s ", name[g ":" h[i]], $i
+			delete hdr[g]
+		}'
+}
+
+# What the run may have lost or had to redo, as key=value words: drops of
+# the receiving device (all, and those for want of a buffer in its header
+# split path), TCP's retransmits (sender) and out-of-order queueing and
+# receive queue drops (receiver), the page pool statistics of the receiving
+# device's pools.
+sys_counters() {
+	local drops=0 f
+	for f in /sys/kernel/debug/netdevsim/netdevsim"${_nsim_ids[0]}"/ports/*/rx_hds; do
+		[ -r "$f" ] || continue
+		drops=$((drops + $(awk '{ for (i = 1; i < NF; i++) if ($i == "drops") s += $(i + 1) } END { print s + 0 }' "$f")))
+	done
+	echo "rx_dropped=$(ip netns exec "$NSIM_RX_NS" cat "/sys/class/net/$NSIM_RX_DEV/statistics/rx_dropped")" \
+		"hds_drops=$drops" \
+		"$(snmp_words "$NSIM_TX_NS" tcp_retrans=Tcp:RetransSegs)" \
+		"$(snmp_words "$NSIM_RX_NS" tcp_ofo=TcpExt:TCPOFOQueue tcp_rcvq_drop=TcpExt:TCPRcvQDrop \
+			tcp_backlog_drop=TcpExt:TCPBacklogDrop)" \
+		"$(ip netns exec "$NSIM_RX_NS" python3 "$here/pp-stats.py" "$rx_ifindex" 2>/dev/null)"
+}
+
+# AFTER minus BEFORE, word by word (key=value); pp_pools stays as it is
+delta_words() {
+	awk -v a="$1" -v b="$2" 'BEGIN {
+		n = split(a, x, " "); for (i = 1; i <= n; i++) { split(x[i], kv, "="); v[kv[1]] = kv[2] }
+		n = split(b, x, " ")
+		for (i = 1; i <= n; i++) {
+			split(x[i], kv, "=")
+			if (kv[1] == "pp_pools") printf "%s=%s ", kv[1], kv[2]
+			else if (kv[1] in v) printf "%s=%d ", kv[1], kv[2] - v[kv[1]]
+		}
+	}'
+}
 
 wait_listen() {	# PORT PID
 	for _ in $(seq 200); do
@@ -73,10 +184,10 @@ wait_listen() {	# PORT PID
 	return 1
 }
 
-run_one() {	# REP MODE
-	local rep=$1 mode=$2 args=() rx_out tx_out pid status=0
+run_one() {	# REP MODE [PERF-DATA]
+	local rep=$1 mode=$2 prof=${3:-} args=() rx_out tx_out pid status=0 before after ppid=
 	port=$((port + 1))
-	args=(-m "$mode" -p "$port" -n "$bytes" -b "$buf" -A "$area")
+	args=(-m "$mode" -p "$port" -n "$bytes" -b "$buf" -A "$area" -w "$hold" "${rx_opts[@]}")
 	case $mode in
 	zc) args+=(-i "$NSIM_RX_DEV" -q 0) ;;
 	zc_vec) args+=(-i "$NSIM_RX_DEV" -q 0 -e "$vec_entries") ;;
@@ -89,6 +200,14 @@ run_one() {	# REP MODE
 		echo "error: bench-rx -m $mode did not start listening" >&2
 		return 1
 	fi
+	# listening: its ifq and page pool exist
+	pin_napi
+	before=$(sys_counters)
+	if [ -n "$prof" ]; then
+		"$perf" record -q -e cpu-clock -F 1999 -g -C "$rx_cpu" -o "$prof" >/dev/null 2>&1 &
+		ppid=$!
+		sleep 1
+	fi
 	if ! tx_out=$(ip netns exec "$NSIM_TX_NS" taskset -c "$tx_cpu" \
 		"$bin/bench-tx" -c "$NSIM_RX_ADDR" -p "$port" -n "$bytes"); then
 		kill "$pid" 2>/dev/null || true
@@ -96,9 +215,23 @@ run_one() {	# REP MODE
 		echo "error: bench-tx failed in mode $mode" >&2
 		return 1
 	fi
+	# the receiver reports, then holds everything until told to go on
+	while ! grep -q '^mode=' "$rx_out" && kill -0 "$pid" 2>/dev/null; do
+		sleep 0.05
+	done
+	if [ -n "$ppid" ]; then
+		kill -INT "$ppid" 2>/dev/null || true
+		wait "$ppid" || true
+	fi
+	after=$(sys_counters)
+	timeout 20 bash -c 'echo >"$1"' _ "$hold" || true
 	wait "$pid" || status=$?
 	[ "$status" -eq 0 ] || { echo "error: bench-rx -m $mode failed ($status)" >&2; return 1; }
-	echo "BENCH rep=$rep $(cat "$rx_out") $tx_out"
+	if [ -n "$prof" ]; then
+		echo "PROFILE-RUN rep=$rep $(cat "$rx_out") $tx_out"
+	else
+		echo "BENCH rep=$rep $(cat "$rx_out") $tx_out $(delta_words "$before" "$after")"
+	fi
 	rm -f "$rx_out"
 }
 
@@ -114,4 +247,14 @@ for rep in $(seq "$reps"); do
 		fi
 		run_one "$rep" "$mode"
 	done
+done
+
+# Profiles: where the receiver's CPU spends its time, by symbol, kernel and
+# user alike (flat, the children not added in)
+for mode in $profile; do
+	data=$(mktemp)
+	run_one 0 "$mode" "$data" || continue
+	"$perf" report -i "$data" --stdio --no-children -g none --sort sym 2>/dev/null |
+		grep -v '^#' | grep -v '^$' | grep '%' | head -40 | sed "s/^/PROFILE mode=$mode /"
+	rm -f "$data"
 done
