@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The benchmark's receiver: accept one TCP connection and receive it to the
- * end with one of six receive modes, then print one line of measurements.
+ * The benchmark's receiver: accept FLOWS TCP connections (-P, default 1)
+ * and receive them to the end with one of six receive modes, all flows in
+ * one loop (one epoll set, one ring and ifq), then print one line of
+ * measurements.
  *
  *   bench-rx -m MODE -p PORT [-n BYTES] [-b BUF] [-A AREA_MB] [-i IFACE -q QUEUE]
- *            [-e ENTRIES]
+ *            [-e ENTRIES] [-P FLOWS] [-T] [-w FIFO]
  *
  * MODE
  *   epoll        epoll_wait() + recv() into a BUF byte buffer (the baseline)
@@ -23,14 +25,14 @@
  *                piece; the entries are handed back to the refill queue as
  *                they are
  *
- * Every mode checks the same sample of the stream against the bench
+ * Every mode checks the same sample of each flow's stream against the bench
  * pattern (bench.h): the first 256 bytes of every MiB of the stream and
  * the first and last 8 bytes of every piece received, so a misplaced
  * buffer is caught without making the benchmark about checking bytes.
  *
- * The measured interval runs from accept() to end of stream. The output
- * line (key=value, all on one line):
- *   mode bytes secs           what arrived and how long it took
+ * The measured interval runs from the first accept() to the end of the
+ * last stream. The output line (key=value, all on one line):
+ *   mode flows bytes secs     what arrived and how long it took
  *   rx_cpu                    this process's user + system CPU seconds
  *                             (getrusage)
  *   softirq softirq_ticks     softirq seconds of all CPUs (/proc/stat):
@@ -58,7 +60,8 @@
  * With -w FIFO, once the line is out it waits for a line on FIFO before it
  * tears down anything (the ifq, the ring): the caller reads counters of
  * what still exists, the page pool of the ifq for one.
- * Exits 1 on any error, a corrupt sample or a short stream (-n).
+ * Exits 1 on any error, a corrupt sample or a short stream (-n: the bytes
+ * of all flows together).
  */
 #define _GNU_SOURCE	/* sched_getcpu() */
 #include <errno.h>
@@ -110,6 +113,7 @@ struct opts {
 	unsigned vec_entries;
 	bool irq_time;		/* -T: the kernel measures softirq time */
 	const char *hold_fifo;	/* -w: wait for a line on it before teardown */
+	int flows;		/* -P: connections to accept */
 };
 
 struct result {
@@ -272,60 +276,107 @@ static void set_nonblock(int fd)
 		fail("fcntl O_NONBLOCK");
 }
 
-static int epoll_for(int fd)
+/*
+ * The flows: each connection carries the bench pattern from offset 0, so
+ * every flow checks its own stream.
+ */
+#define MAX_FLOWS		16
+
+struct flow {
+	int fd;
+	unsigned long long off;		/* stream bytes received */
+	bool eof;
+	uint8_t *buf;			/* uring_recv's buffer */
+	void *map;			/* tcp_zc's mapping */
+};
+
+static struct flow flows[MAX_FLOWS];
+static int nr_flows;
+
+/* @len bytes of flow @f's stream arrived at @p, copied or not */
+static void got(struct flow *f, const uint8_t *p, size_t len, struct result *r)
 {
-	struct epoll_event ev = { .events = EPOLLIN };
+	verify(p, len, f->off, r);
+	f->off += len;
+	r->bytes += len;
+}
+
+/* An epoll instance with every flow, non-blocking, data.u32 its index */
+static int epoll_flows(void)
+{
 	int ep = epoll_create1(0);
 
-	if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev))
-		fail("epoll");
+	if (ep < 0)
+		fail("epoll_create1");
+	for (int i = 0; i < nr_flows; i++) {
+		struct epoll_event ev = { .events = EPOLLIN, .data.u32 = (uint32_t)i };
+
+		set_nonblock(flows[i].fd);
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, flows[i].fd, &ev))
+			fail("epoll_ctl");
+	}
 	return ep;
 }
 
-static void wait_readable(int ep)
+/*
+ * Wait for readable flows and let @step receive from each until it would
+ * block (0) or the flow ended (< 0): until every flow has.
+ */
+static void epoll_loop(const struct opts *o, struct result *r,
+		       int (*step)(struct flow *f, const struct opts *o, uint8_t *buf,
+				   struct result *r))
 {
-	struct epoll_event ev;
+	uint8_t *buf = alloc(o->buf_len);
+	int ep = epoll_flows(), open = nr_flows;
 
-	nr_syscalls++;
-	if (epoll_wait(ep, &ev, 1, -1) < 0 && errno != EINTR)
-		fail("epoll_wait");
+	while (open) {
+		struct epoll_event evs[MAX_FLOWS];
+		int n;
+
+		nr_syscalls++;
+		n = epoll_wait(ep, evs, MAX_FLOWS, -1);
+		if (n < 0 && errno != EINTR)
+			fail("epoll_wait");
+		for (int i = 0; i < n; i++) {
+			struct flow *f = &flows[evs[i].data.u32];
+			int ret;
+
+			while ((ret = step(f, o, buf, r)) > 0)
+				;
+			if (ret < 0 && !f->eof) {
+				f->eof = true;
+				open--;
+				epoll_ctl(ep, EPOLL_CTL_DEL, f->fd, NULL);
+			}
+		}
+	}
+	close(ep);
+	munmap(buf, o->buf_len);
 }
 
-/*
- * One non-blocking recv() into buf. Returns false at end of stream;
- * waits for data when there is none.
- */
-static bool recv_some(int fd, int ep, uint8_t *buf, size_t len, struct result *r)
+/* One non-blocking recv(): 1 data, 0 none queued, -1 end of stream */
+static int recv_step(struct flow *f, const struct opts *o, uint8_t *buf,
+		     struct result *r)
 {
 	ssize_t n;
 
 	nr_syscalls++;
-	n = recv(fd, buf, len, MSG_DONTWAIT);
-
+	n = recv(f->fd, buf, o->buf_len, MSG_DONTWAIT);
 	if (n > 0) {
-		verify(buf, n, r->bytes, r);
-		r->bytes += n;
+		got(f, buf, (size_t)n, r);
 		r->copied += n;
-		return true;
+		return 1;
 	}
 	if (n == 0)
-		return false;
-	if (errno == EAGAIN)
-		wait_readable(ep);
-	else if (errno != EINTR)
+		return -1;
+	if (errno != EAGAIN && errno != EINTR)
 		fail("recv");
-	return true;
+	return 0;
 }
 
-static void rx_epoll(int fd, const struct opts *o, struct result *r)
+static void rx_epoll(const struct opts *o, struct result *r)
 {
-	uint8_t *buf = alloc(o->buf_len);
-	int ep = epoll_for(fd);
-
-	set_nonblock(fd);
-	while (recv_some(fd, ep, buf, o->buf_len, r))
-		;
-	close(ep);
+	epoll_loop(o, r, recv_step);
 }
 
 /*
@@ -334,67 +385,77 @@ static void rx_epoll(int fd, const struct opts *o, struct result *r)
  * up to a page less one byte of it through the copybuf (the stragglers after
  * the mapped part, or all of the queue when that is smaller than a page),
  * the rest, which the kernel reports in recv_skip_hint, with recv().
+ * One step: 1 data, 0 none queued, -1 end of stream.
  */
-static void rx_tcp_zc(int fd, const struct opts *o, struct result *r)
+static int tcp_zc_step(struct flow *f, const struct opts *o, uint8_t *buf,
+		       struct result *r)
 {
-	uint8_t *buf = alloc(o->buf_len);
-	int ep = epoll_for(fd);
-	void *map;
+	struct tcp_zerocopy_receive zc = {
+		.address = (uintptr_t)f->map,
+		.length = (__u32)o->buf_len,
+		.copybuf_address = (uintptr_t)buf,
+		.copybuf_len = (__s32)(page_size - 1),
+	};
+	socklen_t zlen = sizeof(zc);
+	bool progress = false;
 
-	set_nonblock(fd);
-	map = mmap(NULL, o->buf_len, PROT_READ, MAP_SHARED, fd, 0);
-	if (map == MAP_FAILED)
-		fail("mmap of the socket for TCP_ZEROCOPY_RECEIVE");
-	r->zc = 0;
-	for (;;) {
-		struct tcp_zerocopy_receive zc = {
-			.address = (uintptr_t)map,
-			.length = (__u32)o->buf_len,
-			.copybuf_address = (uintptr_t)buf,
-			.copybuf_len = (__s32)(page_size - 1),
-		};
-		socklen_t zlen = sizeof(zc);
-		bool progress = false;
+	nr_syscalls++;
+	if (getsockopt(f->fd, IPPROTO_TCP, TCP_ZEROCOPY_RECEIVE, &zc, &zlen)) {
+		/* EIO: nothing queued and the peer closed */
+		if (errno != EIO && errno != EINTR)
+			fail("getsockopt TCP_ZEROCOPY_RECEIVE");
+		zc.length = 0;
+		zc.copybuf_len = 0;
+		zc.recv_skip_hint = 0;
+	}
+	if (zc.err)
+		fail_err("TCP_ZEROCOPY_RECEIVE: socket error", -zc.err);
+	if (zc.copybuf_len < 0)
+		fail_err("TCP_ZEROCOPY_RECEIVE copybuf", -zc.copybuf_len);
+	if (zc.length) {
+		got(f, f->map, zc.length, r);
+		r->zc += zc.length;
+		progress = true;
+	}
+	if (zc.copybuf_len > 0) {
+		got(f, buf, (size_t)zc.copybuf_len, r);
+		r->copied += zc.copybuf_len;
+		progress = true;
+	}
+	if (zc.recv_skip_hint) {
+		ssize_t n;
 
 		nr_syscalls++;
-		if (getsockopt(fd, IPPROTO_TCP, TCP_ZEROCOPY_RECEIVE, &zc, &zlen)) {
-			/* EIO: nothing queued and the peer closed */
-			if (errno != EIO && errno != EINTR)
-				fail("getsockopt TCP_ZEROCOPY_RECEIVE");
-			zc.length = 0;
-			zc.copybuf_len = 0;
-			zc.recv_skip_hint = 0;
-		}
-		if (zc.err)
-			fail_err("TCP_ZEROCOPY_RECEIVE: socket error", -zc.err);
-		if (zc.copybuf_len < 0)
-			fail_err("TCP_ZEROCOPY_RECEIVE copybuf", -zc.copybuf_len);
-		if (zc.length) {
-			verify(map, zc.length, r->bytes, r);
-			r->bytes += zc.length;
-			r->zc += zc.length;
+		n = recv(f->fd, buf, zc.recv_skip_hint < o->buf_len ?
+			 zc.recv_skip_hint : o->buf_len, MSG_DONTWAIT);
+		if (n > 0) {
+			got(f, buf, (size_t)n, r);
+			r->copied += n;
 			progress = true;
+		} else if (n == 0) {
+			return -1;
+		} else if (errno != EAGAIN && errno != EINTR) {
+			fail("recv");
 		}
-		if (zc.copybuf_len > 0) {
-			verify(buf, zc.copybuf_len, r->bytes, r);
-			r->bytes += zc.copybuf_len;
-			r->copied += zc.copybuf_len;
-			progress = true;
-		}
-		if (zc.recv_skip_hint) {
-			size_t n = zc.recv_skip_hint < o->buf_len ?
-				   zc.recv_skip_hint : o->buf_len;
-
-			if (!recv_some(fd, ep, buf, n, r))
-				break;
-			progress = true;
-		}
-		/* nothing queued: wait, or find the end of the stream */
-		if (!progress && !recv_some(fd, ep, buf, o->buf_len, r))
-			break;
 	}
-	munmap(map, o->buf_len);
-	close(ep);
+	if (progress)
+		return 1;
+	/* nothing mapped or copied: none queued, or the end of the stream */
+	return recv_step(f, o, buf, r);
+}
+
+static void rx_tcp_zc(const struct opts *o, struct result *r)
+{
+	r->zc = 0;
+	for (int i = 0; i < nr_flows; i++) {
+		flows[i].map = mmap(NULL, o->buf_len, PROT_READ, MAP_SHARED,
+				    flows[i].fd, 0);
+		if (flows[i].map == MAP_FAILED)
+			fail("mmap of the socket for TCP_ZEROCOPY_RECEIVE");
+	}
+	epoll_loop(o, r, tcp_zc_step);
+	for (int i = 0; i < nr_flows; i++)
+		munmap(flows[i].map, o->buf_len);
 }
 
 static void ring_setup(struct io_uring *ring, bool cqe32)
@@ -442,38 +503,51 @@ static void wait_cqe(struct io_uring *ring)
 		fail_err("io_uring_submit_and_wait", -ret);
 }
 
-static void rx_uring_recv(struct io_uring *ring, int fd, const struct opts *o,
+static void prep_recv_flow(struct io_uring *ring, int i, const struct opts *o)
+{
+	struct io_uring_sqe *sqe = get_sqe(ring);
+
+	io_uring_prep_recv(sqe, flows[i].fd, flows[i].buf, o->buf_len, 0);
+	io_uring_sqe_set_data64(sqe, (__u64)i);
+}
+
+/* IORING_OP_RECV, one in flight per flow; user_data is the flow */
+static void rx_uring_recv(struct io_uring *ring, const struct opts *o,
 			  struct result *r)
 {
-	uint8_t *buf = alloc(o->buf_len);
-	bool done = false;
+	int open = nr_flows;
 
-	io_uring_prep_recv(get_sqe(ring), fd, buf, o->buf_len, 0);
-	while (!done) {
+	for (int i = 0; i < nr_flows; i++) {
+		flows[i].buf = alloc(o->buf_len);
+		prep_recv_flow(ring, i, o);
+	}
+	while (open) {
 		struct io_uring_cqe *cqe;
 		unsigned head, seen = 0;
 
 		wait_cqe(ring);
 		io_uring_for_each_cqe(ring, head, cqe) {
-			int res = cqe->res;
+			int res = cqe->res, i = (int)cqe->user_data;
 
 			seen++;
 			r->cqes++;
 			if (res == 0) {
-				done = true;
-				break;
+				flows[i].eof = true;
+				open--;
+				continue;
 			}
 			if (res < 0 && res != -EINTR && res != -EAGAIN)
 				fail_err("IORING_OP_RECV", -res);
 			if (res > 0) {
-				verify(buf, res, r->bytes, r);
-				r->bytes += res;
+				got(&flows[i], flows[i].buf, (size_t)res, r);
 				r->copied += res;
 			}
-			io_uring_prep_recv(get_sqe(ring), fd, buf, o->buf_len, 0);
+			prep_recv_flow(ring, i, o);
 		}
 		io_uring_cq_advance(ring, seen);
 	}
+	for (int i = 0; i < nr_flows; i++)
+		munmap(flows[i].buf, o->buf_len);
 }
 
 /* "copy bytes:" and "zc bytes:" of the ring's fdinfo; -1 when absent */
@@ -572,19 +646,29 @@ static void rq_sample(const struct io_uring_zcrx_rq *rq, struct result *r)
 		r->rq_pending_max = pending;
 }
 
-static void rx_zc(struct io_uring *ring, struct zcrx *z, int fd, struct result *r)
+/* A multishot RECV_ZC for flow @i; user_data is the flow */
+static void prep_recv_zc_flow(struct io_uring *ring, struct zcrx *z, int i)
 {
-	bool done = false;
+	struct io_uring_sqe *sqe = get_sqe(ring);
 
-	io_uring_prep_recv_zc(get_sqe(ring), fd, z->reg.zcrx_id, 0, 0);
-	while (!done) {
+	io_uring_prep_recv_zc(sqe, flows[i].fd, z->reg.zcrx_id, 0, 0);
+	io_uring_sqe_set_data64(sqe, (__u64)i);
+}
+
+static void rx_zc(struct io_uring *ring, struct zcrx *z, struct result *r)
+{
+	int open = nr_flows;
+
+	for (int i = 0; i < nr_flows; i++)
+		prep_recv_zc_flow(ring, z, i);
+	while (open) {
 		struct io_uring_cqe *cqe;
 		unsigned head, seen = 0;
 
 		rq_sample(&z->rq, r);
 		wait_cqe(ring);
 		io_uring_for_each_cqe(ring, head, cqe) {
-			int res = cqe->res;
+			int res = cqe->res, i = (int)cqe->user_data;
 
 			seen++;
 			r->cqes++;
@@ -592,8 +676,7 @@ static void rx_zc(struct io_uring *ring, struct zcrx *z, int fd, struct result *
 				__u64 off = io_uring_cqe_zcrx(cqe)->off & ~IORING_ZCRX_AREA_MASK;
 				struct io_uring_zcrx_rqe *rqe;
 
-				verify(z->area + off, res, r->bytes, r);
-				r->bytes += res;
+				got(&flows[i], z->area + off, (size_t)res, r);
 				/* one refill entry per area page: never full */
 				rqe = io_uring_zcrx_rq_get_rqe(&z->rq);
 				if (!rqe) {
@@ -607,8 +690,9 @@ static void rx_zc(struct io_uring *ring, struct zcrx *z, int fd, struct result *
 			if (cqe->flags & IORING_CQE_F_MORE)
 				continue;
 			if (res == 0) {
-				done = true;
-				break;
+				flows[i].eof = true;
+				open--;
+				continue;
 			}
 			if (res < 0 && res != -ENOSPC && res != -EINTR && res != -EAGAIN) {
 				if (res == -ENOMEM || res == -ENOBUFS)
@@ -617,7 +701,7 @@ static void rx_zc(struct io_uring *ring, struct zcrx *z, int fd, struct result *
 					fail_err("IORING_OP_RECV_ZC", -res);
 			}
 			/* the multishot request ended (CQ overflow, ...): re-arm */
-			io_uring_prep_recv_zc(get_sqe(ring), fd, z->reg.zcrx_id, 0, 0);
+			prep_recv_zc_flow(ring, z, i);
 		}
 		io_uring_cq_advance(ring, seen);
 		io_uring_zcrx_rq_commit(&z->rq);
@@ -665,21 +749,30 @@ static void vec_setup(struct io_uring *ring, const struct opts *o, struct vec_bu
  * buffer holding res refill entries, one per piece; they go back to the
  * refill queue unchanged, the buffer back to the ring.
  */
-static void rx_zc_vec(struct io_uring *ring, struct zcrx *z, struct vec_bufs *b,
-		      int fd, struct result *r)
+static void prep_recv_zc_vec_flow(struct io_uring *ring, struct zcrx *z, int i)
 {
-	bool done = false;
+	struct io_uring_sqe *sqe = get_sqe(ring);
 
-	io_uring_prep_recv_zc_vec_multishot(get_sqe(ring), fd, z->reg.zcrx_id,
+	io_uring_prep_recv_zc_vec_multishot(sqe, flows[i].fd, z->reg.zcrx_id,
 					    VEC_BGID, 0);
-	while (!done) {
+	io_uring_sqe_set_data64(sqe, (__u64)i);
+}
+
+static void rx_zc_vec(struct io_uring *ring, struct zcrx *z, struct vec_bufs *b,
+		      struct result *r)
+{
+	int open = nr_flows;
+
+	for (int i = 0; i < nr_flows; i++)
+		prep_recv_zc_vec_flow(ring, z, i);
+	while (open) {
 		struct io_uring_cqe *cqe;
 		unsigned head, seen = 0;
 
 		rq_sample(&z->rq, r);
 		wait_cqe(ring);
 		io_uring_for_each_cqe(ring, head, cqe) {
-			int res = cqe->res;
+			int res = cqe->res, i = (int)cqe->user_data;
 
 			seen++;
 			r->cqes++;
@@ -696,8 +789,7 @@ static void rx_zc_vec(struct io_uring *ring, struct zcrx *z, struct vec_bufs *b,
 				for (int k = 0; k < res; k++) {
 					__u64 off = e[k].off & ~IORING_ZCRX_AREA_MASK;
 
-					verify(z->area + off, e[k].len, r->bytes, r);
-					r->bytes += e[k].len;
+					got(&flows[i], z->area + off, e[k].len, r);
 				}
 				r->entries += (unsigned)res;
 				/* one refill entry per area page: never full */
@@ -711,8 +803,9 @@ static void rx_zc_vec(struct io_uring *ring, struct zcrx *z, struct vec_bufs *b,
 			if (cqe->flags & IORING_CQE_F_MORE)
 				continue;
 			if (res == 0) {
-				done = true;
-				break;
+				flows[i].eof = true;
+				open--;
+				continue;
 			}
 			if ((res == -EINVAL || res == -EOPNOTSUPP) && !r->entries) {
 				fprintf(stderr, "bench-rx: vectored IORING_OP_RECV_ZC: %s "
@@ -731,8 +824,7 @@ static void rx_zc_vec(struct io_uring *ring, struct zcrx *z, struct vec_bufs *b,
 			 * The request ended (CQ overflow, no provided buffer:
 			 * they are given back below, before the submit): re-arm
 			 */
-			io_uring_prep_recv_zc_vec_multishot(get_sqe(ring), fd, z->reg.zcrx_id,
-							    VEC_BGID, 0);
+			prep_recv_zc_vec_flow(ring, z, i);
 		}
 		io_uring_cq_advance(ring, seen);
 		if (b->nr_add) {
@@ -760,7 +852,7 @@ static void usage(const char *prog)
 {
 	fprintf(stderr, "usage: %s -m epoll|tcp_zc|uring_recv|zc_copy|zc|zc_vec -p PORT\n"
 		"          [-n BYTES] [-b BUF_BYTES] [-A AREA_MB] [-i IFACE -q QUEUE]\n"
-		"          [-e ENTRIES] [-T] [-w FIFO]\n"
+		"          [-e ENTRIES] [-T] [-w FIFO] [-P FLOWS]\n"
 		"  zc and zc_vec need -i and -q; see the top of bench/bench-rx.c\n", prog);
 	exit(2);
 }
@@ -778,7 +870,8 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 	o->vec_entries = VEC_ENTRIES;
 	o->irq_time = false;
 	o->hold_fifo = NULL;
-	while ((opt = getopt(argc, argv, "m:p:n:b:A:i:q:e:Tw:")) != -1) {
+	o->flows = 1;
+	while ((opt = getopt(argc, argv, "m:p:n:b:A:i:q:e:Tw:P:")) != -1) {
 		switch (opt) {
 		case 'm':
 			for (unsigned i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++)
@@ -798,6 +891,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		case 'e': o->vec_entries = (unsigned)num(argv[0], optarg); break;
 		case 'T': o->irq_time = true; break;
 		case 'w': o->hold_fifo = optarg; break;
+		case 'P': o->flows = (int)num(argv[0], optarg); break;
 		default: usage(argv[0]);
 		}
 	}
@@ -808,6 +902,10 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		fprintf(stderr, "%s: mode %s needs -i IFACE -q QUEUE\n", argv[0],
 			mode_names[o->mode]);
 		usage(argv[0]);
+	}
+	if (o->flows < 1 || o->flows > MAX_FLOWS) {
+		fprintf(stderr, "%s: -P must be 1..%d\n", argv[0], MAX_FLOWS);
+		exit(2);
 	}
 	if (!o->vec_entries || o->vec_entries > MAX_VEC_ENTRIES) {
 		fprintf(stderr, "%s: -e must be 1..%u\n", argv[0], MAX_VEC_ENTRIES);
@@ -836,7 +934,7 @@ int main(int argc, char **argv)
 	struct vec_bufs vb = { 0 };
 	bool uring, zcrx;
 	struct opts o;
-	int lfd, fd;
+	int lfd;
 
 	page_size = (size_t)sysconf(_SC_PAGESIZE);
 	parse_opts(argc, argv, &o);
@@ -851,20 +949,27 @@ int main(int argc, char **argv)
 	if (o.mode == M_ZC_VEC)
 		vec_setup(&ring, &o, &vb);
 	lfd = listen_on(o.port);
-	fd = accept(lfd, NULL, NULL);
-	if (fd < 0)
+	/* the interval starts once the first flow is there */
+	flows[0].fd = accept(lfd, NULL, NULL);
+	if (flows[0].fd < 0)
 		fail("accept");
+	nr_flows = 1;
 
 	t0 = now();
 	cpu0 = proc_cpu();
 	read_stat(&st0);
+	for (; nr_flows < o.flows; nr_flows++) {
+		flows[nr_flows].fd = accept(lfd, NULL, NULL);
+		if (flows[nr_flows].fd < 0)
+			fail("accept");
+	}
 	switch (o.mode) {
-	case M_EPOLL: rx_epoll(fd, &o, &r); break;
-	case M_TCP_ZC: rx_tcp_zc(fd, &o, &r); break;
-	case M_URING_RECV: rx_uring_recv(&ring, fd, &o, &r); break;
+	case M_EPOLL: rx_epoll(&o, &r); break;
+	case M_TCP_ZC: rx_tcp_zc(&o, &r); break;
+	case M_URING_RECV: rx_uring_recv(&ring, &o, &r); break;
 	case M_ZC_COPY:
-	case M_ZC: rx_zc(&ring, &z, fd, &r); break;
-	case M_ZC_VEC: rx_zc_vec(&ring, &z, &vb, fd, &r); break;
+	case M_ZC: rx_zc(&ring, &z, &r); break;
+	case M_ZC_VEC: rx_zc_vec(&ring, &z, &vb, &r); break;
 	}
 	t1 = now();
 	cpu1 = proc_cpu();
@@ -875,10 +980,10 @@ int main(int argc, char **argv)
 
 	if (zcrx)
 		zcrx_counters(ring.ring_fd, &r);
-	printf("mode=%s bytes=%llu secs=%.6f rx_cpu=%.3f softirq=%.3f softirq_ticks=%.2f "
+	printf("mode=%s flows=%d bytes=%llu secs=%.6f rx_cpu=%.3f softirq=%.3f softirq_ticks=%.2f "
 	       "all_cpu=%.3f core=%d core_cpu=%.3f cqes=%llu entries=%llu copied=%lld zc=%lld verified=%llu "
 	       "syscalls=%llu cq_overflow=%u rq_pending_avg=%.1f rq_pending_max=%u\n",
-	       mode_names[o.mode], r.bytes, t1 - t0, cpu1 - cpu0, sirq, sirq_ticks,
+	       mode_names[o.mode], nr_flows, r.bytes, t1 - t0, cpu1 - cpu0, sirq, sirq_ticks,
 	       busy, core, core_busy, r.cqes, r.entries, r.copied, r.zc, r.verified, nr_syscalls,
 	       uring ? *ring.cq.koverflow : 0,
 	       r.rq_waits ? (double)r.rq_pending_sum / (double)r.rq_waits : 0.0,
@@ -895,7 +1000,8 @@ int main(int argc, char **argv)
 			;
 		close(hfd);
 	}
-	close(fd);
+	for (int i = 0; i < nr_flows; i++)
+		close(flows[i].fd);
 	close(lfd);
 	if (uring)
 		io_uring_queue_exit(&ring);

@@ -19,6 +19,10 @@
 #   BENCH_AREA_MB  zero copy area, MiB (default 64)
 #   BENCH_VEC_ENTRIES  refill entries per provided buffer of zc_vec (default
 #                  256: a 4 KiB array)
+#   BENCH_FLOWS    TCP connections per transfer (default 1), each from a
+#                  sender process of its own (all on the sender's CPU), all
+#                  received by the one receiver (one epoll set, or one ring
+#                  and ifq); BENCH_MIB is their total
 #   BENCH_PROFILE  modes to profile after the measured runs: one more run of
 #                  each with perf (BENCH_PERF, default perf) sampling the
 #                  receiver's CPU (cpu-clock, a software event: TCG has no
@@ -46,9 +50,11 @@ area=${BENCH_AREA_MB:-64}
 vec_entries=${BENCH_VEC_ENTRIES:-256}
 napi=${BENCH_NAPI:-rps}
 profile=${BENCH_PROFILE:-}
+flows=${BENCH_FLOWS:-1}
 perf=${BENCH_PERF:-perf}
 case $napi in rps|threaded|inline) ;; *) echo "error: BENCH_NAPI=$napi: rps, threaded or inline" >&2; exit 1 ;; esac
 bytes=$((mib << 20))
+bytes=$((bytes / flows * flows))
 port=9400
 
 for b in bench-rx bench-tx; do
@@ -118,7 +124,7 @@ pin_napi() {
 echo "BENCHINFO kernel=$(uname -r) kconfig=$kind irq_time=$irq_time" \
 	"cpus=$(nproc) mtu=$mtu mib=$mib reps=$reps" \
 	"buf=$buf area_mb=$area vec_entries=$vec_entries hds=$hds" \
-	"rx_cpu=$rx_cpu tx_cpu=$tx_cpu napi=$napi" \
+	"rx_cpu=$rx_cpu tx_cpu=$tx_cpu napi=$napi flows=$flows" \
 	"rx_dev=$NSIM_RX_DEV modes=${modes// /,}"
 
 rx_ifindex=$(ip netns exec "$NSIM_RX_NS" cat "/sys/class/net/$NSIM_RX_DEV/ifindex")
@@ -186,8 +192,10 @@ wait_listen() {	# PORT PID
 
 run_one() {	# REP MODE [PERF-DATA]
 	local rep=$1 mode=$2 prof=${3:-} args=() rx_out tx_out pid status=0 before after ppid=
+	local txf=() tpids=() t ok=1
 	port=$((port + 1))
-	args=(-m "$mode" -p "$port" -n "$bytes" -b "$buf" -A "$area" -w "$hold" "${rx_opts[@]}")
+	args=(-m "$mode" -p "$port" -n "$bytes" -b "$buf" -A "$area" -w "$hold" -P "$flows"
+		"${rx_opts[@]}")
 	case $mode in
 	zc) args+=(-i "$NSIM_RX_DEV" -q 0) ;;
 	zc_vec) args+=(-i "$NSIM_RX_DEV" -q 0 -e "$vec_entries") ;;
@@ -208,8 +216,19 @@ run_one() {	# REP MODE [PERF-DATA]
 		ppid=$!
 		sleep 1
 	fi
-	if ! tx_out=$(ip netns exec "$NSIM_TX_NS" taskset -c "$tx_cpu" \
-		"$bin/bench-tx" -c "$NSIM_RX_ADDR" -p "$port" -n "$bytes"); then
+	for _ in $(seq "$flows"); do
+		t=$(mktemp)
+		txf+=("$t")
+		ip netns exec "$NSIM_TX_NS" taskset -c "$tx_cpu" \
+			"$bin/bench-tx" -c "$NSIM_RX_ADDR" -p "$port" -n $((bytes / flows)) >"$t" &
+		tpids+=($!)
+	done
+	for t in "${tpids[@]}"; do wait "$t" || ok=0; done
+	# the senders together: bytes and CPU seconds summed
+	tx_out=$(cat "${txf[@]}" | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); s[kv[1]] += kv[2] } }
+		END { printf "tx_bytes=%d tx_cpu=%.3f", s["tx_bytes"], s["tx_cpu"] }')
+	rm -f "${txf[@]}"
+	if [ $ok -eq 0 ]; then
 		kill "$pid" 2>/dev/null || true
 		wait "$pid" || true
 		echo "error: bench-tx failed in mode $mode" >&2
