@@ -191,6 +191,9 @@ static void read_stat(struct cpu_stat *st)
 		fail("/proc/stat");
 	st->n = 0;
 	while (fgets(line, sizeof(line), f)) {
+		/* the per-CPU lines only, not the "cpu " total */
+		if (strncmp(line, "cpu", 3) || line[3] < '0' || line[3] > '9')
+			continue;
 		if (sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu", &cpu,
 			   &user, &nice, &sys, &idle, &iowait, &irq, &sirq, &steal) != 9)
 			continue;
@@ -780,7 +783,8 @@ static void rx_zc_vec(struct io_uring *ring, struct zcrx *z, struct vec_bufs *b,
 				unsigned bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
 				const struct io_uring_zcrx_rqe *e;
 
-				if (!(cqe->flags & IORING_CQE_F_BUFFER) || bid >= VEC_NR_BUFS) {
+				if (!(cqe->flags & IORING_CQE_F_BUFFER) || bid >= VEC_NR_BUFS ||
+				    (size_t)res * sizeof(*e) > b->len) {
 					fprintf(stderr, "bench-rx: vectored CQE with flags 0x%x\n",
 						cqe->flags);
 					exit(1);
@@ -843,7 +847,8 @@ static int listen_on(int port)
 	if (fd < 0)
 		fail("socket");
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 1))
+	/* room for every flow's connection at once */
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, MAX_FLOWS))
 		fail("bind/listen");
 	return fd;
 }

@@ -23,6 +23,7 @@
 #                  sender process of its own (all on the sender's CPU), all
 #                  received by the one receiver (one epoll set, or one ring
 #                  and ifq); BENCH_MIB is their total
+#   BENCH_RUN_TIMEOUT  seconds after which a run is stopped and fails (600)
 #   BENCH_PROFILE  modes to profile after the measured runs: one more run of
 #                  each with perf (BENCH_PERF, default perf) sampling the
 #                  receiver's CPU (cpu-clock, a software event: TCG has no
@@ -51,6 +52,8 @@ vec_entries=${BENCH_VEC_ENTRIES:-256}
 napi=${BENCH_NAPI:-rps}
 profile=${BENCH_PROFILE:-}
 flows=${BENCH_FLOWS:-1}
+# a run that takes longer than this is stopped and fails
+run_limit=${BENCH_RUN_TIMEOUT:-600}
 perf=${BENCH_PERF:-perf}
 case $napi in rps|threaded|inline) ;; *) echo "error: BENCH_NAPI=$napi: rps, threaded or inline" >&2; exit 1 ;; esac
 bytes=$((mib << 20))
@@ -71,12 +74,20 @@ for opt in KASAN PROVE_LOCKING DEBUG_KMEMLEAK DEBUG_NET DEBUG_VM; do
 	if kconfig "$opt"; then kind=debug; fi
 done
 [ -r /proc/config.gz ] || kind=unknown
+# The kernel turns IRQ time accounting off when it finds the TSC unstable
+tsc_ok() {
+	[ "$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)" = tsc ] &&
+		! dmesg | grep -q 'Marking TSC unstable'
+}
 irq_time=0 rx_opts=()
-if kconfig IRQ_TIME_ACCOUNTING; then irq_time=1 rx_opts=(-T); fi
+if kconfig IRQ_TIME_ACCOUNTING && tsc_ok; then irq_time=1 rx_opts=(-T); fi
 
 # The receiver and the sender each get a CPU of their own when there are two.
+ncpus=$(nproc)
 rx_cpu=0 tx_cpu=0
-if [ "$(nproc)" -ge 2 ]; then rx_cpu=1; fi
+if [ "$ncpus" -ge 2 ]; then rx_cpu=1; fi
+# this script's own work (starting senders, polling) is the sender side's
+taskset -pc "$tx_cpu" $$ >/dev/null
 
 trap 'nsim_pair_cleanup; rm -f "${hold:-}"' EXIT
 # The last step of the setup, tcp-data-split on, fails on a kernel whose
@@ -95,8 +106,8 @@ hds=$(ip netns exec "$NSIM_RX_NS" ethtool -g "$NSIM_RX_DEV" 2>/dev/null |
 	sed -n 's/^TCP data split:[[:space:]]*//p')
 hds=${hds:-unknown}
 # The sending device's NAPI threads are the ones that appear when it turns
-# threaded: they never change. Every other NAPI thread is the receiving
-# device's, and a queue restart (binding an ifq, and after it) makes new ones.
+# threaded. Every other NAPI thread is the receiving device's; they are
+# pinned again before every run, in case a queue restart made new ones.
 tx_napi=" "
 if [ "$napi" = rps ]; then
 	ip netns exec "$NSIM_RX_NS" sh -c "for q in /sys/class/net/$NSIM_RX_DEV/queues/rx-*; do printf %x $((1 << rx_cpu)) > \$q/rps_cpus; done"
@@ -122,7 +133,7 @@ pin_napi() {
 }
 
 echo "BENCHINFO kernel=$(uname -r) kconfig=$kind irq_time=$irq_time" \
-	"cpus=$(nproc) mtu=$mtu mib=$mib reps=$reps" \
+	"cpus=$ncpus mtu=$mtu mib=$mib reps=$reps" \
 	"buf=$buf area_mb=$area vec_entries=$vec_entries hds=$hds" \
 	"rx_cpu=$rx_cpu tx_cpu=$tx_cpu napi=$napi flows=$flows" \
 	"rx_dev=$NSIM_RX_DEV modes=${modes// /,}"
@@ -204,6 +215,7 @@ run_one() {	# REP MODE [PERF-DATA]
 	ip netns exec "$NSIM_RX_NS" taskset -c "$rx_cpu" "$bin/bench-rx" "${args[@]}" >"$rx_out" &
 	pid=$!
 	if ! wait_listen "$port" "$pid"; then
+		kill "$pid" 2>/dev/null || true
 		wait "$pid" || true
 		echo "error: bench-rx -m $mode did not start listening" >&2
 		return 1
@@ -219,7 +231,7 @@ run_one() {	# REP MODE [PERF-DATA]
 	for _ in $(seq "$flows"); do
 		t=$(mktemp)
 		txf+=("$t")
-		ip netns exec "$NSIM_TX_NS" taskset -c "$tx_cpu" \
+		taskset -c "$tx_cpu" timeout "$run_limit" ip netns exec "$NSIM_TX_NS" \
 			"$bin/bench-tx" -c "$NSIM_RX_ADDR" -p "$port" -n $((bytes / flows)) >"$t" &
 		tpids+=($!)
 	done
@@ -235,7 +247,13 @@ run_one() {	# REP MODE [PERF-DATA]
 		return 1
 	fi
 	# the receiver reports, then holds everything until told to go on
+	t=$((SECONDS + run_limit))
 	while ! grep -q '^mode=' "$rx_out" && kill -0 "$pid" 2>/dev/null; do
+		if [ $SECONDS -ge $t ]; then
+			echo "error: bench-rx -m $mode did not finish in ${run_limit}s" >&2
+			kill "$pid" 2>/dev/null || true
+			break
+		fi
 		sleep 0.05
 	done
 	if [ -n "$ppid" ]; then
@@ -272,8 +290,14 @@ done
 # user alike (flat, the children not added in)
 for mode in $profile; do
 	data=$(mktemp)
-	run_one 0 "$mode" "$data" || continue
-	"$perf" report -i "$data" --stdio --no-children -g none --sort sym 2>/dev/null |
-		grep -v '^#' | grep -v '^$' | grep '%' | head -40 | sed "s/^/PROFILE mode=$mode /"
+	if run_one 0 "$mode" "$data"; then
+		{ "$perf" report -i "$data" --stdio --no-children -g none --sort sym 2>/dev/null || true; } |
+			awk -v m="$mode" '/%/ && !/^#/ && n++ < 40 { print "PROFILE mode=" m " " $0 }'
+	else
+		pkill -INT -f "record -q -e cpu-clock" 2>/dev/null || true
+	fi
 	rm -f "$data"
 done
+if [ "$irq_time" = 1 ] && ! tsc_ok; then
+	echo "note: the TSC was found unstable during the runs: softirq time was sampled from then on" >&2
+fi
