@@ -6,7 +6,7 @@
  * measurements.
  *
  *   bench-rx -m MODE -p PORT [-n BYTES] [-b BUF] [-A AREA_MB] [-i IFACE -q QUEUE]
- *            [-e ENTRIES] [-P FLOWS] [-T] [-w FIFO]
+ *            [-B RX_BUF_LEN] [-e ENTRIES] [-P FLOWS] [-T] [-w FIFO]
  *
  * MODE
  *   epoll        epoll_wait() + recv() into a BUF byte buffer (the baseline)
@@ -19,6 +19,9 @@
  *                ZCRX_REG_NODEV: the kernel copies every byte into the area
  *   zc           io_uring IORING_OP_RECV_ZC, ifq bound to rx queue QUEUE of
  *                IFACE: the NIC places the payload in the area
+ *                With -B, the ifq's buffers are RX_BUF_LEN bytes (rx_buf_len:
+ *                large rx buffers), in an area of huge pages (MAP_HUGETLB)
+ *                that backs them contiguously
  *   zc_vec       as zc, but the vectored multishot form of the 6.12
  *                backport: a CQE per provided buffer (a buffer ring of
  *                arrays of ENTRIES refill entries, default 256), not per
@@ -114,6 +117,7 @@ struct opts {
 	bool irq_time;		/* -T: the kernel measures softirq time */
 	const char *hold_fifo;	/* -w: wait for a line on it before teardown */
 	int flows;		/* -P: connections to accept */
+	unsigned rx_buf_len;	/* -B: the ifq's buffer size, 0: a page */
 };
 
 struct result {
@@ -590,7 +594,16 @@ static void zcrx_register(struct io_uring *ring, const struct opts *o,
 	void *rq_mem;
 	int ret;
 
-	z->area = alloc(o->area_len);
+	if (o->rx_buf_len) {
+		/* huge pages back the buffers contiguously */
+		z->area = mmap(NULL, o->area_len, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+		if (z->area == MAP_FAILED)
+			fail("mmap of a huge page area (vm.nr_hugepages)");
+		z->reg.rx_buf_len = o->rx_buf_len;
+	} else {
+		z->area = alloc(o->area_len);
+	}
 	/* head, tail and one entry per area page (every buffer we can hold) */
 	rq_len = (entries * sizeof(struct io_uring_zcrx_rqe) + 2 * page_size - 1) &
 		 ~(page_size - 1);
@@ -638,6 +651,26 @@ static void zc_flush_returns(struct io_uring *ring, struct zcrx *z)
 	io_uring_register_zcrx_ctrl(ring, &ctrl);
 }
 
+/*
+ * A refill entry. Buffers hold the payload of several packets, so there may
+ * be more fragments out than the queue has entries (one per area page): with
+ * the queue full, make the kernel take what is queued first.
+ */
+static struct io_uring_zcrx_rqe *rq_entry(struct io_uring *ring, struct zcrx *z)
+{
+	struct io_uring_zcrx_rqe *rqe = io_uring_zcrx_rq_get_rqe(&z->rq);
+
+	if (!rqe) {
+		zc_flush_returns(ring, z);
+		rqe = io_uring_zcrx_rq_get_rqe(&z->rq);
+	}
+	if (!rqe) {
+		fprintf(stderr, "bench-rx: refill queue full after a flush\n");
+		exit(1);
+	}
+	return rqe;
+}
+
 /* Before a wait: how many returned buffers the kernel has not taken yet */
 static void rq_sample(const struct io_uring_zcrx_rq *rq, struct result *r)
 {
@@ -680,12 +713,7 @@ static void rx_zc(struct io_uring *ring, struct zcrx *z, struct result *r)
 				struct io_uring_zcrx_rqe *rqe;
 
 				got(&flows[i], z->area + off, (size_t)res, r);
-				/* one refill entry per area page: never full */
-				rqe = io_uring_zcrx_rq_get_rqe(&z->rq);
-				if (!rqe) {
-					fprintf(stderr, "bench-rx: refill queue full\n");
-					exit(1);
-				}
+				rqe = rq_entry(ring, z);
 				rqe->off = off | z->area_reg.rq_area_token;
 				rqe->len = (__u32)res;
 				rqe->__pad = 0;
@@ -780,7 +808,7 @@ static void rx_zc_vec(struct io_uring *ring, struct zcrx *z, struct vec_bufs *b,
 			seen++;
 			r->cqes++;
 			if (res > 0) {
-				unsigned bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
+				unsigned bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT, n;
 				const struct io_uring_zcrx_rqe *e;
 
 				if (!(cqe->flags & IORING_CQE_F_BUFFER) || bid >= VEC_NR_BUFS ||
@@ -796,10 +824,15 @@ static void rx_zc_vec(struct io_uring *ring, struct zcrx *z, struct vec_bufs *b,
 					got(&flows[i], z->area + off, e[k].len, r);
 				}
 				r->entries += (unsigned)res;
-				/* one refill entry per area page: never full */
-				if (io_uring_zcrx_rq_return_vec(&z->rq, e, (unsigned)res) !=
-				    (unsigned)res) {
-					fprintf(stderr, "bench-rx: refill queue full\n");
+				/* a full queue: as in rq_entry() */
+				n = io_uring_zcrx_rq_return_vec(&z->rq, e, (unsigned)res);
+				if (n != (unsigned)res) {
+					zc_flush_returns(ring, z);
+					n += io_uring_zcrx_rq_return_vec(&z->rq, e + n,
+									 (unsigned)res - n);
+				}
+				if (n != (unsigned)res) {
+					fprintf(stderr, "bench-rx: refill queue full after a flush\n");
 					exit(1);
 				}
 				vec_add(b, bid);
@@ -857,7 +890,7 @@ static void usage(const char *prog)
 {
 	fprintf(stderr, "usage: %s -m epoll|tcp_zc|uring_recv|zc_copy|zc|zc_vec -p PORT\n"
 		"          [-n BYTES] [-b BUF_BYTES] [-A AREA_MB] [-i IFACE -q QUEUE]\n"
-		"          [-e ENTRIES] [-T] [-w FIFO] [-P FLOWS]\n"
+		"          [-B RX_BUF_LEN] [-e ENTRIES] [-T] [-w FIFO] [-P FLOWS]\n"
 		"  zc and zc_vec need -i and -q; see the top of bench/bench-rx.c\n", prog);
 	exit(2);
 }
@@ -876,7 +909,8 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 	o->irq_time = false;
 	o->hold_fifo = NULL;
 	o->flows = 1;
-	while ((opt = getopt(argc, argv, "m:p:n:b:A:i:q:e:Tw:P:")) != -1) {
+	o->rx_buf_len = 0;
+	while ((opt = getopt(argc, argv, "m:p:n:b:A:i:q:e:Tw:P:B:")) != -1) {
 		switch (opt) {
 		case 'm':
 			for (unsigned i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++)
@@ -897,6 +931,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		case 'T': o->irq_time = true; break;
 		case 'w': o->hold_fifo = optarg; break;
 		case 'P': o->flows = (int)num(argv[0], optarg); break;
+		case 'B': o->rx_buf_len = (unsigned)num(argv[0], optarg); break;
 		default: usage(argv[0]);
 		}
 	}
@@ -907,6 +942,10 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		fprintf(stderr, "%s: mode %s needs -i IFACE -q QUEUE\n", argv[0],
 			mode_names[o->mode]);
 		usage(argv[0]);
+	}
+	if (o->rx_buf_len && (o->mode != M_ZC && o->mode != M_ZC_VEC)) {
+		fprintf(stderr, "%s: -B is for modes zc and zc_vec\n", argv[0]);
+		exit(2);
 	}
 	if (o->flows < 1 || o->flows > MAX_FLOWS) {
 		fprintf(stderr, "%s: -P must be 1..%d\n", argv[0], MAX_FLOWS);

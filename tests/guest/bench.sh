@@ -12,7 +12,8 @@
 #   BENCH_MIB      MiB per transfer (default 1024)
 #   BENCH_REPS     repetitions of every mode (default 3)
 #   BENCH_MODES    modes, in order (default: epoll tcp_zc uring_recv zc_copy zc
-#                  zc_vec)
+#                  zc_32k zc_64k zc_vec); zc_32k and zc_64k are zc with
+#                  32 and 64 KiB rx buffers (rx_buf_len) in a huge page area
 #   BENCH_MTU      MTU of both devices (default 4148: a 4096 byte MSS with
 #                  TCP timestamps, so payload can fill whole pages)
 #   BENCH_BUF      receive buffer / mapping size in bytes (default 262144)
@@ -44,7 +45,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 bin=${BENCH_BIN:?BENCH_BIN: directory of bench-rx and bench-tx}
 mib=${BENCH_MIB:-1024}
 reps=${BENCH_REPS:-3}
-modes=${BENCH_MODES:-epoll tcp_zc uring_recv zc_copy zc zc_vec}
+modes=${BENCH_MODES:-epoll tcp_zc uring_recv zc_copy zc zc_32k zc_64k zc_vec}
 mtu=${BENCH_MTU:-4148}
 buf=${BENCH_BUF:-262144}
 area=${BENCH_AREA_MB:-64}
@@ -132,6 +133,17 @@ pin_napi() {
 	done
 }
 
+# Huge pages for the area of the large buffer modes (2 MiB each), and one
+# area's worth more, for an area still on its way back when the next run
+# maps its own
+case " $modes " in
+*" zc_32k "* | *" zc_64k "*)
+	echo "$area" >/proc/sys/vm/nr_hugepages	# area / 2 pages, twice
+	[ "$(cat /proc/sys/vm/nr_hugepages)" -ge "$area" ] ||
+		echo "note: only $(cat /proc/sys/vm/nr_hugepages) huge pages" >&2
+	;;
+esac
+
 echo "BENCHINFO kernel=$(uname -r) kconfig=$kind irq_time=$irq_time" \
 	"cpus=$ncpus mtu=$mtu mib=$mib reps=$reps" \
 	"buf=$buf area_mb=$area vec_entries=$vec_entries hds=$hds" \
@@ -209,6 +221,8 @@ run_one() {	# REP MODE [PERF-DATA]
 		"${rx_opts[@]}")
 	case $mode in
 	zc) args+=(-i "$NSIM_RX_DEV" -q 0) ;;
+	zc_32k) args=(-m zc "${args[@]:2}" -i "$NSIM_RX_DEV" -q 0 -B 32768) ;;
+	zc_64k) args=(-m zc "${args[@]:2}" -i "$NSIM_RX_DEV" -q 0 -B 65536) ;;
 	zc_vec) args+=(-i "$NSIM_RX_DEV" -q 0 -e "$vec_entries") ;;
 	esac
 	rx_out=$(mktemp)
@@ -264,6 +278,8 @@ run_one() {	# REP MODE [PERF-DATA]
 	timeout 20 bash -c 'echo >"$1"' _ "$hold" || true
 	wait "$pid" || status=$?
 	[ "$status" -eq 0 ] || { echo "error: bench-rx -m $mode failed ($status)" >&2; return 1; }
+	# bench-rx names the large buffer modes zc
+	sed -i "s/^mode=[^ ]*/mode=$mode/" "$rx_out"
 	if [ -n "$prof" ]; then
 		echo "PROFILE-RUN rep=$rep $(cat "$rx_out") $tx_out"
 	else
@@ -278,7 +294,7 @@ read -ra mode_list <<<"$modes"
 for rep in $(seq "$reps"); do
 	for i in "${!mode_list[@]}"; do
 		mode=${mode_list[$(((i + rep - 1) % ${#mode_list[@]}))]}
-		if { [ "$mode" = zc ] || [ "$mode" = zc_vec ]; } && [ "$hds" != on ]; then
+		if [ "$mode" != zc_copy ] && [ "${mode#zc}" != "$mode" ] && [ "$hds" != on ]; then
 			echo "BENCHSKIP rep=$rep mode=$mode reason=tcp-data-split-$hds"
 			continue
 		fi
