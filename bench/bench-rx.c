@@ -631,8 +631,13 @@ static void zcrx_register(struct io_uring *ring, const struct opts *o,
 			strerror(-ret));
 		if (o->mode != M_ZC_COPY && (ret == -EINVAL || ret == -EOPNOTSUPP))
 			fprintf(stderr, "  %s needs tcp-data-split on and a driver with "
-				"queue restarts and zero copy receive support\n",
-				o->ifname);
+				"queue restarts and zero copy receive support%s\n",
+				o->ifname, o->rx_buf_len ?
+				", and large rx buffers for -B" : "");
+		if (ret == -ERANGE && o->rx_buf_len)
+			fprintf(stderr, "  -B: the area does not back %u byte buffers "
+				"contiguously (huge pages of at least that size?)\n",
+				o->rx_buf_len);
 		exit(1);
 	}
 	io_uring_zcrx_rq_init(&z->rq, rq_mem, &z->reg);

@@ -136,11 +136,17 @@ pin_napi() {
 # Huge pages for the area of the large buffer modes (2 MiB each), and one
 # area's worth more, for an area still on its way back when the next run
 # maps its own
+huge_kb=$(sed -n 's/^Hugepagesize:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/meminfo)
 case " $modes " in
 *" zc_32k "* | *" zc_64k "*)
-	echo "$area" >/proc/sys/vm/nr_hugepages	# area / 2 pages, twice
-	[ "$(cat /proc/sys/vm/nr_hugepages)" -ge "$area" ] ||
-		echo "note: only $(cat /proc/sys/vm/nr_hugepages) huge pages" >&2
+	if [ -n "$huge_kb" ]; then
+		want=$((2 * area * 1024 / huge_kb))
+		echo "$want" >/proc/sys/vm/nr_hugepages || true
+		[ "$(cat /proc/sys/vm/nr_hugepages)" -ge "$want" ] ||
+			echo "note: only $(cat /proc/sys/vm/nr_hugepages) of $want huge pages" >&2
+	else
+		echo "note: no huge pages: zc_32k and zc_64k will fail" >&2
+	fi
 	;;
 esac
 
