@@ -221,16 +221,17 @@ wait_listen() {	# PORT PID
 
 run_one() {	# REP MODE [PERF-DATA]
 	local rep=$1 mode=$2 prof=${3:-} args=() rx_out tx_out pid status=0 before after ppid=
-	local txf=() tpids=() t ok=1
+	local txf=() tpids=() t ok=1 rx_mode=$mode kib=
 	port=$((port + 1))
-	args=(-m "$mode" -p "$port" -n "$bytes" -b "$buf" -A "$area" -w "$hold" -P "$flows"
+	# zc_32k, zc_64k: bench-rx's zc with rx buffers of that many KiB
+	case $mode in zc_*k) kib=${mode#zc_} kib=${kib%k} rx_mode=zc ;; esac
+	args=(-m "$rx_mode" -p "$port" -n "$bytes" -b "$buf" -A "$area" -w "$hold" -P "$flows"
 		"${rx_opts[@]}")
-	case $mode in
+	case $rx_mode in
 	zc) args+=(-i "$NSIM_RX_DEV" -q 0) ;;
-	zc_32k) args=(-m zc "${args[@]:2}" -i "$NSIM_RX_DEV" -q 0 -B 32768) ;;
-	zc_64k) args=(-m zc "${args[@]:2}" -i "$NSIM_RX_DEV" -q 0 -B 65536) ;;
 	zc_vec) args+=(-i "$NSIM_RX_DEV" -q 0 -e "$vec_entries") ;;
 	esac
+	if [ -n "$kib" ]; then args+=(-B $((kib * 1024))); fi
 	rx_out=$(mktemp)
 	ip netns exec "$NSIM_RX_NS" taskset -c "$rx_cpu" "$bin/bench-rx" "${args[@]}" >"$rx_out" &
 	pid=$!
