@@ -12,8 +12,12 @@
 #   BENCH_MIB      MiB per transfer (default 1024)
 #   BENCH_REPS     repetitions of every mode (default 3)
 #   BENCH_MODES    modes, in order (default: epoll tcp_zc uring_recv zc_copy zc
-#                  zc_32k zc_64k zc_vec); zc_32k and zc_64k are zc with
-#                  32 and 64 KiB rx buffers (rx_buf_len) in a huge page area
+#                  zc_32k zc_64k zc_vec udp_mmsg udp_recvmsg udp_zc_copy
+#                  udp_zc); zc_32k and zc_64k are zc with 32 and 64 KiB rx
+#                  buffers (rx_buf_len) in a huge page area; the udp_ modes
+#                  receive UDP datagrams (bench-tx -u, as fast as it can)
+#   BENCH_UDP_MIB  MiB of datagrams per UDP run (default 512)
+#   BENCH_UDP_SIZE datagram size in bytes (default 4096: a page of payload)
 #   BENCH_MTU      MTU of both devices (default 4148: a 4096 byte MSS with
 #                  TCP timestamps, so payload can fill whole pages)
 #   BENCH_BUF      receive buffer / mapping size in bytes (default 262144)
@@ -45,7 +49,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 bin=${BENCH_BIN:?BENCH_BIN: directory of bench-rx and bench-tx}
 mib=${BENCH_MIB:-1024}
 reps=${BENCH_REPS:-3}
-modes=${BENCH_MODES:-epoll tcp_zc uring_recv zc_copy zc zc_32k zc_64k zc_vec}
+modes=${BENCH_MODES:-epoll tcp_zc uring_recv zc_copy zc zc_32k zc_64k zc_vec udp_mmsg udp_recvmsg udp_zc_copy udp_zc}
+udp_mib=${BENCH_UDP_MIB:-512}
+udp_size=${BENCH_UDP_SIZE:-4096}
 mtu=${BENCH_MTU:-4148}
 buf=${BENCH_BUF:-262144}
 area=${BENCH_AREA_MB:-64}
@@ -154,7 +160,7 @@ echo "BENCHINFO kernel=$(uname -r) kconfig=$kind irq_time=$irq_time" \
 	"cpus=$ncpus mtu=$mtu mib=$mib reps=$reps" \
 	"buf=$buf area_mb=$area vec_entries=$vec_entries hds=$hds" \
 	"rx_cpu=$rx_cpu tx_cpu=$tx_cpu napi=$napi flows=$flows" \
-	"rx_dev=$NSIM_RX_DEV modes=${modes// /,}"
+	"rx_dev=$NSIM_RX_DEV udp_mib=$udp_mib udp_size=$udp_size modes=${modes// /,}"
 
 rx_ifindex=$(ip netns exec "$NSIM_RX_NS" cat "/sys/class/net/$NSIM_RX_DEV/ifindex")
 hold=$(mktemp -u)
@@ -210,9 +216,9 @@ delta_words() {
 	}'
 }
 
-wait_listen() {	# PORT PID
+wait_listen() {	# PORT PID [SS-OPTIONS]
 	for _ in $(seq 200); do
-		ip netns exec "$NSIM_RX_NS" ss -Hltn "sport = :$1" | grep -q . && return 0
+		ip netns exec "$NSIM_RX_NS" ss "${3:--Hltn}" "sport = :$1" | grep -q . && return 0
 		kill -0 "$2" 2>/dev/null || return 1
 		sleep 0.05
 	done
@@ -221,21 +227,24 @@ wait_listen() {	# PORT PID
 
 run_one() {	# REP MODE [PERF-DATA]
 	local rep=$1 mode=$2 prof=${3:-} args=() rx_out tx_out pid status=0 before after ppid=
-	local txf=() tpids=() t ok=1 rx_mode=$mode kib=
+	local txf=() tpids=() t ok=1 rx_mode=$mode kib= udp= nflows=$flows run_bytes=$bytes
+	local tx_args=()
 	port=$((port + 1))
+	# the udp_ modes: one socket, datagrams from one bench-tx -u
+	case $mode in udp_*) udp=1 nflows=1 run_bytes=$((udp_mib << 20)) ;; esac
 	# zc_32k, zc_64k: bench-rx's zc with rx buffers of that many KiB
 	case $mode in zc_*k) kib=${mode#zc_} kib=${kib%k} rx_mode=zc ;; esac
-	args=(-m "$rx_mode" -p "$port" -n "$bytes" -b "$buf" -A "$area" -w "$hold" -P "$flows"
+	args=(-m "$rx_mode" -p "$port" -n "$run_bytes" -b "$buf" -A "$area" -w "$hold" -P "$nflows"
 		"${rx_opts[@]}")
 	case $rx_mode in
-	zc) args+=(-i "$NSIM_RX_DEV" -q 0) ;;
+	zc|udp_zc) args+=(-i "$NSIM_RX_DEV" -q 0) ;;
 	zc_vec) args+=(-i "$NSIM_RX_DEV" -q 0 -e "$vec_entries") ;;
 	esac
 	if [ -n "$kib" ]; then args+=(-B $((kib * 1024))); fi
 	rx_out=$(mktemp)
 	ip netns exec "$NSIM_RX_NS" taskset -c "$rx_cpu" "$bin/bench-rx" "${args[@]}" >"$rx_out" &
 	pid=$!
-	if ! wait_listen "$port" "$pid"; then
+	if ! wait_listen "$port" "$pid" "$([ -n "$udp" ] && echo -Hlun)"; then
 		kill "$pid" 2>/dev/null || true
 		wait "$pid" || true
 		echo "error: bench-rx -m $mode did not start listening" >&2
@@ -249,17 +258,19 @@ run_one() {	# REP MODE [PERF-DATA]
 		ppid=$!
 		sleep 1
 	fi
-	for _ in $(seq "$flows"); do
+	if [ -n "$udp" ]; then tx_args=(-u -s "$udp_size"); fi
+	for _ in $(seq "$nflows"); do
 		t=$(mktemp)
 		txf+=("$t")
 		taskset -c "$tx_cpu" timeout "$run_limit" ip netns exec "$NSIM_TX_NS" \
-			"$bin/bench-tx" -c "$NSIM_RX_ADDR" -p "$port" -n $((bytes / flows)) >"$t" &
+			"$bin/bench-tx" "${tx_args[@]}" -c "$NSIM_RX_ADDR" -p "$port" \
+			-n $((run_bytes / nflows)) >"$t" &
 		tpids+=($!)
 	done
 	for t in "${tpids[@]}"; do wait "$t" || ok=0; done
 	# the senders together: bytes and CPU seconds summed
 	tx_out=$(cat "${txf[@]}" | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); s[kv[1]] += kv[2] } }
-		END { printf "tx_bytes=%d tx_cpu=%.3f", s["tx_bytes"], s["tx_cpu"] }')
+		END { printf "tx_bytes=%d tx_cpu=%.3f tx_dgrams=%d", s["tx_bytes"], s["tx_cpu"], s["tx_dgrams"] }')
 	rm -f "${txf[@]}"
 	if [ $ok -eq 0 ]; then
 		kill "$pid" 2>/dev/null || true
@@ -301,7 +312,8 @@ read -ra mode_list <<<"$modes"
 for rep in $(seq "$reps"); do
 	for i in "${!mode_list[@]}"; do
 		mode=${mode_list[$(((i + rep - 1) % ${#mode_list[@]}))]}
-		if [ "$mode" != zc_copy ] && [ "${mode#zc}" != "$mode" ] && [ "$hds" != on ]; then
+		if [ "$mode" != zc_copy ] && [ "$mode" != udp_zc_copy ] &&
+			{ [ "${mode#zc}" != "$mode" ] || [ "$mode" = udp_zc ]; } && [ "$hds" != on ]; then
 			echo "BENCHSKIP rep=$rep mode=$mode reason=tcp-data-split-$hds"
 			continue
 		fi
