@@ -128,6 +128,7 @@ struct opts {
 	const char *hold_fifo;	/* -w: wait for a line on it before teardown */
 	int flows;		/* -P: connections to accept */
 	unsigned rx_buf_len;	/* -B: the ifq's buffer size, 0: a page */
+	unsigned udp_size;	/* -s: the size of the UDP modes' datagrams */
 };
 
 struct result {
@@ -890,17 +891,29 @@ static void rx_zc_vec(struct io_uring *ring, struct zcrx *z, struct vec_bufs *b,
 }
 
 /*
- * UDP. bench-tx -u puts a datagram's sequence number in its first 8 bytes,
+ * UDP. bench-tx -u puts a datagram's sequence number in its first 8 bytes
+ * (its datagrams are -s SIZE bytes, default 4096, but the last),
  * the rest is the bench pattern at the datagram's place in the stream (its
  * number times its size): that is checked as for TCP, and the numbers tell
  * the datagrams lost before the last one that came (UDP has no flow
  * control, a receiver that is too slow drops). The receive ends after -n bytes, or UDP_IDLE_SECS without a
  * datagram once one came.
  */
-static uint64_t udp_next_seq, udp_size;
+static uint64_t udp_next_seq;
 static double udp_last;
 
-static void udp_got(const uint8_t *p, size_t len, struct result *r)
+/* datagram @seq arrived: the datagrams missing below the highest one */
+static void udp_seq(uint64_t seq, struct result *r)
+{
+	/* several RECVMSGs in flight complete in any order */
+	if (seq >= udp_next_seq)
+		udp_next_seq = seq + 1;
+	r->lost = udp_next_seq - r->dgrams;
+}
+
+/* a whole datagram at @p */
+static void udp_got(const struct opts *o, const uint8_t *p, size_t len,
+		    struct result *r)
 {
 	uint64_t seq;
 
@@ -910,13 +923,8 @@ static void udp_got(const uint8_t *p, size_t len, struct result *r)
 	if (len < sizeof(seq))
 		return;
 	memcpy(&seq, p, sizeof(seq));
-	if (!udp_size)
-		udp_size = len;
-	/* several RECVMSGs in flight complete in any order */
-	if (seq >= udp_next_seq)
-		udp_next_seq = seq + 1;
-	r->lost = udp_next_seq - r->dgrams;
-	verify(p + sizeof(seq), len - sizeof(seq), seq * udp_size + sizeof(seq), r);
+	udp_seq(seq, r);
+	verify(p + sizeof(seq), len - sizeof(seq), seq * o->udp_size + sizeof(seq), r);
 }
 
 static bool udp_done(const struct opts *o, const struct result *r)
@@ -972,7 +980,7 @@ static void rx_udp_mmsg(const struct opts *o, struct result *r)
 			if (n < 0 && errno != EAGAIN && errno != EINTR)
 				fail("recvmmsg");
 			for (int i = 0; i < n; i++) {
-				udp_got(iov[i].iov_base, msgs[i].msg_len, r);
+				udp_got(o, iov[i].iov_base, msgs[i].msg_len, r);
 				r->copied += msgs[i].msg_len;
 			}
 		}
@@ -1018,7 +1026,7 @@ static void rx_udp_recvmsg(struct io_uring *ring, const struct opts *o,
 			if (cqe->res < 0 && cqe->res != -EINTR && cqe->res != -EAGAIN)
 				fail_err("IORING_OP_RECVMSG", -cqe->res);
 			if (cqe->res >= 0) {
-				udp_got(iov[i].iov_base, (size_t)cqe->res, r);
+				udp_got(o, iov[i].iov_base, (size_t)cqe->res, r);
 				r->copied += cqe->res;
 			}
 			sqe = get_sqe(ring);
@@ -1027,7 +1035,7 @@ static void rx_udp_recvmsg(struct io_uring *ring, const struct opts *o,
 		}
 		io_uring_cq_advance(ring, seen);
 	}
-	munmap(buf, UDP_BATCH * UDP_BUF);
+	/* not unmapped: the RECVMSGs still in flight point into it */
 }
 
 /*
@@ -1041,6 +1049,7 @@ static void rx_udp_zc(struct io_uring *ring, struct zcrx *z, const struct opts *
 {
 	struct __kernel_timespec ts = { .tv_nsec = 100 * 1000000 };
 	uint64_t dg_off = 0, seq = 0;
+	uint8_t hdr[sizeof(seq)];
 
 	prep_recv_zc_flow(ring, z, 0);
 	while (!udp_done(o, r)) {
@@ -1063,19 +1072,27 @@ static void rx_udp_zc(struct io_uring *ring, struct zcrx *z, const struct opts *
 				const uint8_t *p = z->area + off;
 				struct io_uring_zcrx_rqe *rqe;
 
-				if (res > 0 && !dg_off && (size_t)res >= sizeof(seq)) {
-					/* the first piece: the number, and the rest */
-					udp_got(p, (size_t)res, r);
-					r->dgrams--;
-					memcpy(&seq, p, sizeof(seq));
-				} else if (res > 0) {
-					r->bytes += (size_t)res;
-					verify(p, (size_t)res, seq * udp_size + dg_off, r);
-					udp_last = now();
+				size_t skip = 0;
+
+				/* the number first, from however many pieces */
+				if (dg_off < sizeof(seq)) {
+					skip = sizeof(seq) - dg_off;
+					if (skip > (size_t)res)
+						skip = (size_t)res;
+					memcpy(hdr + dg_off, p, skip);
+					if (dg_off + skip == sizeof(seq))
+						memcpy(&seq, hdr, sizeof(seq));
 				}
+				if (dg_off + (size_t)res > sizeof(seq))
+					verify(p + skip, (size_t)res - skip,
+					       seq * o->udp_size + dg_off + skip, r);
+				r->bytes += (size_t)res;
+				udp_last = now();
 				dg_off += (unsigned)res;
 				if (cqe->flags & IORING_CQE_F_ZCRX_DGRAM_END) {
 					r->dgrams++;
+					if (dg_off >= sizeof(seq))
+						udp_seq(seq, r);
 					dg_off = 0;
 				}
 				if (res > 0) {
@@ -1119,7 +1136,7 @@ static void usage(const char *prog)
 	fprintf(stderr, "usage: %s -m epoll|tcp_zc|uring_recv|zc_copy|zc|zc_vec|\n"
 		"          udp_mmsg|udp_recvmsg|udp_zc_copy|udp_zc -p PORT\n"
 		"          [-n BYTES] [-b BUF_BYTES] [-A AREA_MB] [-i IFACE -q QUEUE]\n"
-		"          [-B RX_BUF_LEN] [-e ENTRIES] [-T] [-w FIFO] [-P FLOWS]\n"
+		"          [-B RX_BUF_LEN] [-e ENTRIES] [-T] [-w FIFO] [-P FLOWS] [-s SIZE]\n"
 		"  zc, zc_vec and udp_zc need -i and -q; see the top of bench/bench-rx.c\n",
 		prog);
 	exit(2);
@@ -1140,7 +1157,8 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 	o->hold_fifo = NULL;
 	o->flows = 1;
 	o->rx_buf_len = 0;
-	while ((opt = getopt(argc, argv, "m:p:n:b:A:i:q:e:Tw:P:B:")) != -1) {
+	o->udp_size = 4096;
+	while ((opt = getopt(argc, argv, "m:p:n:b:A:i:q:e:Tw:P:B:s:")) != -1) {
 		switch (opt) {
 		case 'm':
 			for (unsigned i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++)
@@ -1162,6 +1180,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		case 'w': o->hold_fifo = optarg; break;
 		case 'P': o->flows = (int)num(argv[0], optarg); break;
 		case 'B': o->rx_buf_len = (unsigned)num(argv[0], optarg); break;
+		case 's': o->udp_size = (unsigned)num(argv[0], optarg); break;
 		default: usage(argv[0]);
 		}
 	}

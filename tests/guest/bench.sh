@@ -228,14 +228,15 @@ wait_listen() {	# PORT PID [SS-OPTIONS]
 run_one() {	# REP MODE [PERF-DATA]
 	local rep=$1 mode=$2 prof=${3:-} args=() rx_out tx_out pid status=0 before after ppid=
 	local txf=() tpids=() t ok=1 rx_mode=$mode kib= udp= nflows=$flows run_bytes=$bytes
-	local tx_args=()
+	local tx_args=() rx_opts_udp=()
 	port=$((port + 1))
 	# the udp_ modes: one socket, datagrams from one bench-tx -u
 	case $mode in udp_*) udp=1 nflows=1 run_bytes=$((udp_mib << 20)) ;; esac
+	if [ -n "$udp" ]; then rx_opts_udp=(-s "$udp_size"); else rx_opts_udp=(); fi
 	# zc_32k, zc_64k: bench-rx's zc with rx buffers of that many KiB
 	case $mode in zc_*k) kib=${mode#zc_} kib=${kib%k} rx_mode=zc ;; esac
 	args=(-m "$rx_mode" -p "$port" -n "$run_bytes" -b "$buf" -A "$area" -w "$hold" -P "$nflows"
-		"${rx_opts[@]}")
+		"${rx_opts[@]}" "${rx_opts_udp[@]}")
 	case $rx_mode in
 	zc|udp_zc) args+=(-i "$NSIM_RX_DEV" -q 0) ;;
 	zc_vec) args+=(-i "$NSIM_RX_DEV" -q 0 -e "$vec_entries") ;;
