@@ -710,6 +710,31 @@ static void prep_recv_zc_flow(struct io_uring *ring, struct zcrx *z, int i)
 	io_uring_sqe_set_data64(sqe, (__u64)i);
 }
 
+/* Hand back the buffer of @len bytes at offset @off of the area */
+static void zc_return(struct io_uring *ring, struct zcrx *z, __u64 off, __u32 len)
+{
+	struct io_uring_zcrx_rqe *rqe = rq_entry(ring, z);
+
+	rqe->off = off | z->area_reg.rq_area_token;
+	rqe->len = len;
+	rqe->__pad = 0;
+}
+
+/*
+ * Flow @i's multishot RECV_ZC ended with @res, not at end of stream (CQ
+ * overflow, no free buffer, ...): take what can be taken back, re-arm.
+ */
+static void zc_rearm(struct io_uring *ring, struct zcrx *z, int i, int res)
+{
+	if (res < 0 && res != -ENOSPC && res != -EINTR && res != -EAGAIN) {
+		if (res == -ENOMEM || res == -ENOBUFS)
+			zc_flush_returns(ring, z);
+		else
+			fail_err("IORING_OP_RECV_ZC", -res);
+	}
+	prep_recv_zc_flow(ring, z, i);
+}
+
 static void rx_zc(struct io_uring *ring, struct zcrx *z, struct result *r)
 {
 	int open = nr_flows;
@@ -729,13 +754,9 @@ static void rx_zc(struct io_uring *ring, struct zcrx *z, struct result *r)
 			r->cqes++;
 			if (res > 0) {
 				__u64 off = io_uring_cqe_zcrx(cqe)->off & ~IORING_ZCRX_AREA_MASK;
-				struct io_uring_zcrx_rqe *rqe;
 
 				got(&flows[i], z->area + off, (size_t)res, r);
-				rqe = rq_entry(ring, z);
-				rqe->off = off | z->area_reg.rq_area_token;
-				rqe->len = (__u32)res;
-				rqe->__pad = 0;
+				zc_return(ring, z, off, (__u32)res);
 			}
 			if (cqe->flags & IORING_CQE_F_MORE)
 				continue;
@@ -744,14 +765,7 @@ static void rx_zc(struct io_uring *ring, struct zcrx *z, struct result *r)
 				open--;
 				continue;
 			}
-			if (res < 0 && res != -ENOSPC && res != -EINTR && res != -EAGAIN) {
-				if (res == -ENOMEM || res == -ENOBUFS)
-					zc_flush_returns(ring, z);
-				else
-					fail_err("IORING_OP_RECV_ZC", -res);
-			}
-			/* the multishot request ended (CQ overflow, ...): re-arm */
-			prep_recv_zc_flow(ring, z, i);
+			zc_rearm(ring, z, i, res);
 		}
 		io_uring_cq_advance(ring, seen);
 		io_uring_zcrx_rq_commit(&z->rq);
@@ -1070,8 +1084,6 @@ static void rx_udp_zc(struct io_uring *ring, struct zcrx *z, const struct opts *
 			if (cqe->flags & IORING_CQE_F_MORE) {
 				__u64 off = io_uring_cqe_zcrx(cqe)->off & ~IORING_ZCRX_AREA_MASK;
 				const uint8_t *p = z->area + off;
-				struct io_uring_zcrx_rqe *rqe;
-
 				size_t skip = 0;
 
 				/* the number first, from however many pieces */
@@ -1095,21 +1107,11 @@ static void rx_udp_zc(struct io_uring *ring, struct zcrx *z, const struct opts *
 						udp_seq(seq, r);
 					dg_off = 0;
 				}
-				if (res > 0) {
-					rqe = rq_entry(ring, z);
-					rqe->off = off | z->area_reg.rq_area_token;
-					rqe->len = (__u32)res;
-					rqe->__pad = 0;
-				}
+				if (res > 0)
+					zc_return(ring, z, off, (__u32)res);
 				continue;
 			}
-			if (res < 0 && res != -ENOSPC && res != -EINTR && res != -EAGAIN) {
-				if (res == -ENOMEM || res == -ENOBUFS)
-					zc_flush_returns(ring, z);
-				else
-					fail_err("IORING_OP_RECV_ZC (UDP)", -res);
-			}
-			prep_recv_zc_flow(ring, z, 0);
+			zc_rearm(ring, z, 0, res);
 		}
 		io_uring_cq_advance(ring, seen);
 		io_uring_zcrx_rq_commit(&z->rq);
