@@ -1,5 +1,5 @@
 # Front door. Each target calls one script under scripts/.
-.PHONY: all demo check bench tree tree-reset kernel tests export series-check vm-run clean help
+.PHONY: all demo check bench tree tree-reset kernel tests export series-check mlx5-builds deb vm-run clean help
 
 all: kernel
 
@@ -13,6 +13,8 @@ help:
 	@echo "make tests         build the test programs"
 	@echo "make export        regenerate patches/linux from build/linux"
 	@echo "make series-check  checkpatch --strict and a build at every patch"
+	@echo "make mlx5-builds   the mlx5 files without MLX5_SF and for arm64 with 64K pages"
+	@echo "make deb           Debian packages of the series on Debian's config (hours)"
 	@echo "make vm-run CMD='…' run a host command in the guest"
 
 demo:
@@ -41,6 +43,12 @@ export:
 
 series-check:
 	scripts/check-series
+
+mlx5-builds: tree
+	scripts/mlx5-builds
+
+deb: tree
+	scripts/deb
 
 vm-run:
 	scripts/vm-run -- $(CMD)

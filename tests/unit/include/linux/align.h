@@ -3,5 +3,4 @@
 #define SHIM_LINUX_ALIGN_H
 #define ALIGN(x, a) (((x) + ((__typeof__(x))(a) - 1)) & ~((__typeof__(x))(a) - 1))
 #define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
-#define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
 #endif
