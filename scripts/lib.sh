@@ -40,6 +40,55 @@ JOBS=${JOBS:-$(nproc)}
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# Run a command as root (sudo when not root already).
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# kconfig_from_fragments KMAKE OUT TREE DEFCONFIG FRAGMENT...
+# Make OUT/.config from TREE's arch/*/configs/DEFCONFIG file (a path) and
+# the fragments, merged in order, then olddefconfig; KMAKE is the function
+# that runs make on TREE into OUT. Only when the defconfig or a fragment
+# changed since the last time (a stamp in OUT), so that a rebuild stays
+# incremental. Every option the fragments outside TREE ask for (the tree's
+# own, such as kvm_guest.config, name options of other architectures), as
+# the last fragment that names it says, must have survived olddefconfig.
+kconfig_from_fragments() {
+	local kmk=$1 out=$2 tree=$3 defconfig=$4
+	shift 4
+	local stamp=$out/.iouzc-config.sha want f file line opt bad=0 ours=()
+	want=$(cat "$defconfig" "$@" | sha256sum)
+	if [ -f "$out/.config" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+		return 0
+	fi
+	say "configuring $out"
+	"$kmk" -s "${defconfig##*/}" >/dev/null
+	(cd "$out" && "$tree/scripts/kconfig/merge_config.sh" -m -O "$out" \
+		"$out/.config" "$@" >/dev/null)
+	"$kmk" -s olddefconfig >/dev/null
+	for f in "$@"; do
+		case $f in "$tree"/*) ;; *) ours+=("$f") ;; esac
+	done
+	while IFS=$'\t' read -r file line; do
+		case $line in
+		CONFIG_*=*) grep -qxF "$line" "$out/.config" || {
+			echo "config: $line (from $file) not in .config" >&2; bad=1; } ;;
+		"# CONFIG_"*" is not set")
+			opt=${line#\# }; opt=${opt%% *}
+			if grep -q "^$opt=" "$out/.config"; then
+				echo "config: $opt (from $file) still set" >&2; bad=1
+			fi ;;
+		esac
+	done < <(awk '
+		FNR == 1 { file = FILENAME; sub(/.*\//, "", file) }
+		/^CONFIG_[A-Za-z0-9_]+=/ { o = $0; sub(/=.*/, "", o) }
+		/^# CONFIG_[A-Za-z0-9_]+ is not set/ { o = $2 }
+		o != "" { if (!(o in last)) order[n++] = o; last[o] = file "\t" $0; o = "" }
+		END { for (i = 0; i < n; i++) print last[order[i]] }' "${ours[@]}")
+	[ $bad -eq 0 ] || die "configuration of $out does not match the fragments"
+	echo "$want" >"$stamp"
+}
+
 # Run git in the kernel tree with the project's identity.
 tgit() {
 	git -C "$TREE" -c user.name="$PATCH_AUTHOR_NAME" \
